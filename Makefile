@@ -1,0 +1,56 @@
+# sbtext: one place for every routine command. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out/sample
+SAMPLE := corpora/sample
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test check lint typecheck format train evaluate bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/sbtext: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(BIN)/sbtext ## create .venv and install sbtext with its development tools
+
+demo: venv ## analyse the sample corpus into out/sample (tries nl_core_news_sm first)
+	@timeout 120 $(BIN)/python -m spacy download nl_core_news_sm >/dev/null 2>&1 \
+		&& echo "nl_core_news_sm installed" \
+		|| echo "nl_core_news_sm could not be downloaded (offline?): the offline fallback will run"
+	$(BIN)/sbtext analyze $(SAMPLE) --out $(OUT) --force
+	@echo "results: $(OUT)/ (open $(OUT)/report.html or $(OUT)/sbtext.xlsx)"
+
+test: venv ## run the test suite
+	$(BIN)/python -m pytest
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check sbtext tests bench
+	$(BIN)/ruff format --check sbtext tests bench
+
+typecheck: venv ## mypy on the package
+	$(BIN)/mypy
+
+format: venv ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix sbtext tests bench
+	$(BIN)/ruff format sbtext tests bench
+
+check: test lint typecheck ## every check: tests, ruff, mypy
+
+train: venv ## retrain the shipped models from annotations/ (writes sbtext/models)
+	$(BIN)/sbtext train annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl annotations/constructed.jsonl --out sbtext/models
+
+evaluate: venv ## leave-one-source-out estimates into annotations/EVALUATION.md
+	$(BIN)/python -m sbtext.crossval annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl \
+		--train-only annotations/constructed.jsonl --out annotations/EVALUATION.md
+
+bench: venv ## throughput, memory and scaling benchmark into bench/RESULTS.md
+	$(BIN)/python bench/run.py --out bench/RESULTS.md
+
+clean: ## remove outputs and caches (keeps .venv)
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m sbtext` runs the command-line interface."""
+
+from sbtext.cli import main
+
+main()

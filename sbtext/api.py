@@ -1,0 +1,204 @@
+"""The Python API for notebooks and scripts: `analyze`, `tag_text`, `show`, and `Analysis`."""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sklearn
+import spacy
+
+from sbtext import __version__
+from sbtext import tables as t
+from sbtext.export import markdown_table, prepare_out_dir, write_csv, write_json, write_text, write_xlsx
+from sbtext.nlp import backend_of
+from sbtext.pipeline import STAGES, DocResult, Options, iter_results, tagger_for
+from sbtext.report import report_html
+from sbtext.tag import label_row
+
+CSV_FILES = ("passages", "documents", "expectations", "expectations_long", "framing_by_source",
+             "purpose_by_source", "spheres_by_framing", "errors")
+
+
+@dataclass
+class Analysis:
+    """The result of a run: tidy DataFrames plus the tables built from them."""
+
+    documents: pd.DataFrame
+    passages: pd.DataFrame
+    errors: pd.DataFrame
+    run: dict[str, Any] = field(default_factory=dict)
+    top: int = 5
+
+    def expectations_long(self, top: int | None = None) -> pd.DataFrame:
+        return t.expectations_long(self.passages, top=top or self.top)
+
+    def expectation_table(self, top: int | None = None) -> pd.DataFrame:
+        """The slide's table: Bron | Verwachting van de sociale basis | Waartoe moet dit dienen?"""
+        return t.expectation_table(self.expectations_long(top))
+
+    def tables(self, top: int | None = None) -> dict[str, pd.DataFrame]:
+        """Every table by file name, the expectation table first."""
+        long = self.expectations_long(top)
+        return {
+            "expectations": t.expectation_table(long), "expectations_long": long,
+            "passages": self.passages.drop(columns=["cue_offsets"], errors="ignore"), "documents": self.documents,
+            "framing_by_source": t.framing_by_source(self.passages),
+            "purpose_by_source": t.purpose_by_source(self.passages),
+            "spheres_by_framing": t.spheres_by_framing(self.passages), "errors": self.errors,
+        }
+
+    def to_excel(self, path: str | Path, top: int | None = None) -> Path:
+        write_xlsx(self.tables(top), Path(path))
+        return Path(path)
+
+    def to_dir(self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None) -> list[Path]:
+        """Write every output file into `path` (see the README for the list)."""
+        out = Path(path)
+        prepare_out_dir(out, force=force)
+        start = time.perf_counter()
+        tables = self.tables(top)
+        self.run.setdefault("timings", {})["tables"] = round(time.perf_counter() - start, 4)
+        start = time.perf_counter()
+        written = []
+        for name, df in tables.items():
+            frame = self.passages if name == "passages" else df
+            written.append(out / f"{name}.csv")
+            write_csv(frame, written[-1])
+            if excel_csv:
+                written.append(out / f"{name}.excel.csv")
+                write_csv(frame, written[-1], excel=True)
+        written.append(out / "sbtext.xlsx")
+        write_xlsx(tables, written[-1])
+        written.append(out / "expectations.md")
+        write_text(markdown_table(tables["expectations"]), written[-1])
+        written.append(out / "report.html")
+        write_text(report_html(tables["expectations"], self.passages, self.documents, self._cue_lookup(), self.run), written[-1])
+        self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
+        written.append(out / "run.json")
+        write_json(self.run, written[-1])
+        return written
+
+    def _cue_lookup(self) -> dict[str, list[tuple[int, int, str, str]]]:
+        if "cue_offsets" not in self.passages:
+            return {}
+        return {pid: [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
+                for pid, offsets in zip(self.passages["passage_id"], self.passages["cue_offsets"])}
+
+
+def analyze(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    manifest: str | Path | None = None,
+    spacy_model: str | None = None,
+    codebook: str | Path | None = None,
+    models: str | Path | None = None,
+    n_process: int = 1,
+    engine: str = "local",
+    top: int = 5,
+    on_document: Callable[[DocResult], None] | None = None,
+) -> Analysis:
+    """Run the pipeline over files and folders and collect the results.
+
+    Args:
+        paths: a file, a folder (its `manifest.csv` is used), or a list of them.
+        manifest: an explicit corpus manifest.
+        spacy_model: pipeline name or path; None uses SBTEXT_SPACY_MODEL, else nl_core_news_sm,
+            falling back offline to the blank Dutch pipeline.
+        codebook: a codebook YAML replacing the default.
+        models: a folder of trained models replacing the shipped ones.
+        n_process: documents processed in parallel processes.
+        engine: "local", or "dask" to run the per-document function on Dask.
+        top: expectations per source in the table.
+        on_document: called after each document (a progress bar, for instance).
+
+    Example:
+        >>> result = sbtext.analyze("corpora/sample")  # doctest: +SKIP
+        >>> result.expectation_table().head()  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    options = Options(spacy_model=spacy_model, codebook=str(codebook) if codebook else None,
+                      models=str(models) if models else None)
+    tagger = tagger_for(options)
+    if engine == "dask":
+        from sbtext.distributed import dask_results
+
+        results: Iterable[DocResult] = dask_results(paths, manifest=manifest, options=options)
+    else:
+        results = iter_results(paths, manifest=manifest, options=options, n_process=n_process)
+    documents, passages, errors = [], [], []
+    timings = dict.fromkeys(STAGES, 0.0)
+    for result in results:
+        documents.append(result.document)
+        passages.extend(result.passages)
+        errors.extend(result.errors)
+        for stage, seconds in result.timings.items():
+            timings[stage] += seconds
+        if on_document:
+            on_document(result)
+    run = _run_info(tagger, options, documents, passages, errors, timings, time.perf_counter() - started, n_process, engine)
+    return Analysis(
+        documents=t.frame(documents, t.DOCUMENT_COLUMNS), passages=t.frame(passages, t.PASSAGE_COLUMNS),
+        errors=t.frame(errors, t.ERROR_COLUMNS), run=run, top=top,
+    )
+
+
+def _run_info(tagger: Any, options: Options, documents: list[dict[str, Any]], passages: list[dict[str, Any]],
+              errors: list[dict[str, Any]], timings: dict[str, float], total: float, n_process: int, engine: str) -> dict[str, Any]:
+    backend = backend_of(tagger.nlp)
+    n_pages = sum(d["n_pages"] for d in documents)
+    return {
+        "sbtext_version": __version__, "spacy_version": spacy.__version__, "sklearn_version": sklearn.__version__,
+        "python": platform.python_version(),
+        "backend": {"kind": backend.kind, "name": backend.name, "version": backend.version,
+                    "lemmatizer": backend.lemmatizer, "parser": backend.has_parser},
+        "codebook": {"path": Path(tagger.codebook.path).name, "name": tagger.codebook.name, "sha256": tagger.codebook.sha256},
+        "models": {"sha256": tagger.models.sha256, "trained_on": (tagger.models.manifest or {}).get("training_files", {})},
+        "inputs": [{"doc_id": d["doc_id"], "path": Path(d["path"]).name, "sha256": d["sha256"], "status": d["status"]}
+                   for d in documents],
+        "counts": {"documents": len(documents), "failed": sum(d["status"] != "ok" for d in documents),
+                   "pages": n_pages, "passages": len(passages),
+                   "expectations": sum(bool(p.get("expectation")) for p in passages), "errors": len(errors)},
+        "options": {"n_process": n_process, "engine": engine},
+        "timings": {**{k: round(v, 4) for k, v in timings.items()}, "total": round(total, 4)},
+    }
+
+
+def tag_text(text: str, *, spacy_model: str | None = None, codebook: str | Path | None = None,
+             models: str | Path | None = None) -> dict[str, Any]:
+    """Label one passage of text; returns the same columns as passages.csv."""
+    tagger = tagger_for(Options(spacy_model=spacy_model, codebook=str(codebook) if codebook else None,
+                                models=str(models) if models else None))
+    return {"text": text, **label_row(tagger.tag(text))}
+
+
+def show(text_or_row: str | dict[str, Any] | pd.Series, *, jupyter: bool | None = None, **options: Any) -> str:
+    """Highlight cues and the purpose of a passage with displacy's span style.
+
+    Accepts a text (tagged on the fly) or a row of `Analysis.passages`. Returns the HTML; in
+    Jupyter it is also displayed.
+    """
+    from spacy import displacy
+
+    row = dict(text_or_row) if not isinstance(text_or_row, str) else tag_text(text_or_row, **options)
+    nlp = spacy.blank("nl")
+    doc = nlp(row["text"])
+    spans = []
+    for start, end, label, _rule in json.loads(row.get("cue_offsets") or "[]"):
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans["sc"] = spans
+    markup = str(displacy.render(doc, style="span", jupyter=False))
+    if jupyter if jupyter is not None else spacy.util.is_in_jupyter():
+        from IPython.display import HTML, display
+
+        display(HTML(markup))
+    return markup

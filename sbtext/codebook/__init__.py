@@ -1,0 +1,117 @@
+"""The codebook as data: lexicons and cue lists, loaded from YAML and turned into spaCy patterns.
+
+The default lives beside this file (`default.yaml`); a user's copy replaces it with
+`--codebook FILE`. Terms are matched per token on the lemma and the surface form, with `*`
+wildcards for Dutch compounds (see the header of `default.yaml`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sbtext.errors import Errors, SbtextError
+
+SPHERES = ("persoonlijk", "gemeenschappelijk", "institutioneel")
+CATEGORIES = (
+    "zorg_toegankelijk_betaalbaar", "arbeidsmarkt_ontlasten_professionals", "kosten_besparing",
+    "preventie_gezondheid", "zelfredzaamheid_langer_thuis", "welzijn_participatie_eenzaamheid",
+    "veiligheid_leefbaarheid", "opgroeien_opvoeden", "bestaanszekerheid_armoede", "other",
+)
+FRAMINGS = ("intrinsic", "instrumental", "both", "none")
+CUE_LISTS = ("core", "expectation", "intrinsic", "instrumental", "purpose_markers", "goal", "describe")
+GAP = "..."
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A loaded codebook: the raw lists, where they came from and their hash."""
+
+    path: str
+    sha256: str
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", Path(self.path).stem))
+
+    def terms(self) -> dict[str, list[str]]:
+        """Every cue label with its terms: `sphere:<name>`, `category:<name>` and the lists."""
+        out: dict[str, list[str]] = {f"sphere:{s}": list(self.data["spheres"][s]) for s in SPHERES}
+        out.update({name: list(self.data.get(name) or []) for name in CUE_LISTS})
+        out.update({f"category:{c}": list(t) for c, t in self.data["purpose_categories"].items()})
+        return out
+
+
+def default_codebook_path() -> Path:
+    return Path(str(resources.files("sbtext.codebook").joinpath("default.yaml")))
+
+
+@lru_cache(maxsize=8)
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and check a codebook; `None` loads the default."""
+    file = Path(path) if path else default_codebook_path()
+    try:
+        raw = file.read_bytes()
+        data = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as e:
+        raise SbtextError(Errors.E070, path=str(file), detail=str(e)) from e
+    _check(file, data)
+    return Codebook(path=str(file), sha256=hashlib.sha256(raw).hexdigest(), data=data)
+
+
+def _check(file: Path, data: Any) -> None:
+    def fail(detail: str) -> None:
+        raise SbtextError(Errors.E070, path=str(file), detail=detail)
+
+    if not isinstance(data, dict):
+        fail(f"expected a mapping at the top, got {type(data).__name__}")
+    spheres = data.get("spheres")
+    if not isinstance(spheres, dict) or set(spheres) != set(SPHERES):
+        fail(f"'spheres' must have exactly the keys {list(SPHERES)}, got {sorted(spheres or {})!r}")
+    categories = data.get("purpose_categories")
+    if not isinstance(categories, dict) or not set(categories) <= set(CATEGORIES):
+        fail(f"'purpose_categories' keys must come from {list(CATEGORIES)}, got {sorted(categories or {})!r}")
+    for name in CUE_LISTS:
+        if name in data and not isinstance(data[name], list):
+            fail(f"{name!r} must be a list of terms, got {type(data[name]).__name__}")
+    lists = [*spheres.values(), *categories.values(), *(data.get(n) or [] for n in CUE_LISTS)]
+    for terms in lists:
+        for term in terms or []:
+            if not isinstance(term, str) or not term.strip():
+                fail(f"every term must be a non-empty string, got {term!r}")
+
+
+def token_pattern(word: str, lemma: str) -> dict[str, Any]:
+    """One token of a term: wildcard words match by regular expression on the lower-case form."""
+    if word == "?":
+        return {}
+    if "*" in word:
+        body = re.escape(word.strip("*").lower())
+        start = "" if word.startswith("*") else "^"
+        end = "" if word.endswith("*") else "$"
+        return {"LOWER": {"REGEX": f"{start}{body}{end}"}}
+    forms = sorted({word.lower(), lemma.lower()})
+    return {"LEMMA": {"IN": forms}} if len(forms) > 1 else {"LEMMA": forms[0]}
+
+
+def term_patterns(term: str, lemmatize: Any) -> list[list[dict[str, Any]]]:
+    """spaCy token patterns for a term: one on lemmas, one on surface forms."""
+    words = term.split()
+    by_lemma: list[dict[str, Any]] = []
+    by_form: list[dict[str, Any]] = []
+    for word in words:
+        if word == GAP:
+            by_lemma.append({"OP": "{0,4}"})
+            by_form.append({"OP": "{0,4}"})
+            continue
+        by_lemma.append(token_pattern(word, lemmatize(word.lower())))
+        by_form.append({"LOWER": word.lower()} if "*" not in word and word != "?" else token_pattern(word, word))
+    return [by_lemma, by_form] if by_lemma != by_form else [by_lemma]

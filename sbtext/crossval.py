@@ -1,0 +1,107 @@
+"""Leave-one-source-out estimates: train without a document, score on it, for every document.
+
+Constructed training sentences are always in training and never scored. The codebook-only
+baseline is scored on the same held-out records. `python -m sbtext.crossval` writes the
+results as Markdown (annotations/EVALUATION.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sklearn.metrics import confusion_matrix
+
+from sbtext.annotations import read_gold
+from sbtext.evaluate import predict, score
+from sbtext.export import markdown_table, write_text
+from sbtext.nlp import backend_of, load_nlp
+from sbtext.tag import Tagger
+from sbtext.train import fit_models
+
+FRAMES = ["intrinsic", "instrumental", "both", "none"]
+
+
+def group_of(record: dict[str, Any]) -> str:
+    """The source document a record comes from: its doc_id, else its source."""
+    return str(record.get("doc_id") or record.get("source") or Path(record["_file"]).stem)
+
+
+def leave_one_source_out(records: Sequence[dict[str, Any]], extra: Sequence[dict[str, Any]], nlp: Any) -> pd.DataFrame:
+    """Held-out predictions of model and baseline for every record, with its group."""
+    baseline = Tagger(nlp, models="rules")
+    rows = []
+    groups = sorted({group_of(r) for r in records})
+    for group in groups:
+        test = [r for r in records if group_of(r) == group]
+        train = [r for r in records if group_of(r) != group] + list(extra)
+        tagger = Tagger(nlp, models="rules")
+        tagger.models = fit_models(train, tagger)
+        for r, model, rules in zip(test, predict(tagger, test), predict(baseline, test)):
+            rows.append({"group": group, "gold": r, "model": model, "rules": rules})
+    return pd.DataFrame(rows)
+
+
+def report(results: pd.DataFrame, nlp: Any, files: Sequence[str]) -> str:
+    gold = list(results["gold"])
+    lines = [
+        "# Evaluation", "",
+        "Leave-one-source-out cross-validation: for each source document, the models are trained on all",
+        "other gold records plus the constructed sentences, and scored on the held-out document only.",
+        "The codebook-only baseline (`models=\"rules\"`) is scored on the same records.",
+        "", f"- gold files: {', '.join(files)}; {len(gold)} held-out records in {results['group'].nunique()} groups",
+        f"- language backend: {backend_of(nlp).notice}", f"- Python {platform.python_version()}", "",
+        "## Overall", "", markdown_table(_overall(results)), "## Per source", "", markdown_table(_per_source(results)),
+        "## Framing confusion (model, gold-positive records)", "", markdown_table(_confusion(results)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _flat(scores: dict[str, Any]) -> dict[str, float]:
+    return {f"{k}.{m}": v for k, d in scores.items() if isinstance(d, dict) for m, v in d.items()}
+
+
+def _overall(results: pd.DataFrame) -> pd.DataFrame:
+    gold = list(results["gold"])
+    rows = [{"tagger": name, **_flat(score(gold, list(results[name])))} for name in ("model", "rules")]
+    return pd.DataFrame(rows)
+
+
+def _per_source(results: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for group, part in results.groupby("group", sort=True):
+        for name in ("model", "rules"):
+            s = score(list(part["gold"]), list(part[name]))
+            rows.append({"source": group, "tagger": name, "n": s["n"], "positives": sum(g["expectation"] for g in part["gold"]),
+                         "expectation.f1": s["expectation"]["f1"], "framing.macro_f1": s["framing"]["macro_f1"],
+                         "purpose.token_f1": s["purpose"]["token_f1"], "category.acc": s["purpose_category"]["accuracy"]})
+    return pd.DataFrame(rows)
+
+
+def _confusion(results: pd.DataFrame) -> pd.DataFrame:
+    pos = [(g["framing"], m["framing"]) for g, m in zip(results["gold"], results["model"]) if g["expectation"]]
+    matrix = confusion_matrix([g for g, _ in pos], [p for _, p in pos], labels=FRAMES)
+    return pd.DataFrame(matrix, index=[f"gold {f}" for f in FRAMES], columns=[f"pred {f}" for f in FRAMES]).reset_index(names="")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("gold", nargs="+", type=Path)
+    parser.add_argument("--train-only", nargs="*", type=Path, default=[])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--spacy-model", default=None)
+    args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        nlp = load_nlp(args.spacy_model)
+        results = leave_one_source_out(read_gold(args.gold), read_gold(args.train_only), nlp)
+    write_text(report(results, nlp, [p.name for p in [*args.gold, *args.train_only]]), args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""DataFrames -> CSV / XLSX / Markdown / HTML / JSON, each written atomically.
+
+Every file is written to a temporary name in the target folder and renamed into place, so a
+crash never leaves half a table. CSVs are UTF-8 with "\\n" line ends and a stable column order;
+the Excel variant (`--excel-csv`) adds a BOM and uses semicolons, as Dutch Excel expects.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from sbtext.errors import Errors, SbtextError
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it onto `path` when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text(text: str, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
+    """Write a CSV; `excel=True` gives UTF-8 with BOM and semicolons for Dutch Excel."""
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8",
+                  lineterminator="\n")
+
+
+def write_json(data: Any, path: Path) -> None:
+    write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n", path)
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table, in order, with wrapped text, fitted widths and a frozen header."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, df in sheets.items():
+                df.to_excel(writer, sheet_name=name[:31], index=False)
+                _style_sheet(writer.sheets[name[:31]], df)
+
+
+def _style_sheet(sheet: Any, df: pd.DataFrame) -> None:
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, column in enumerate(df.columns, start=1):
+        values = [str(column)] + [str(v) for v in df[column].head(500)]
+        longest = max((len(line) for v in values for line in v.split("\n")), default=10)
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 80)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; newlines inside cells become <br>."""
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(map(cell, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def prepare_out_dir(out: Path, *, force: bool) -> None:
+    """Refuse to write into a non-empty folder unless `force`."""
+    if out.exists() and any(out.iterdir()) and not force:
+        raise SbtextError(Errors.E080, path=str(out))
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """HTML for `text` with (start, end, css class, title) spans marked; overlaps are nested away."""
+    out, pos = [], 0
+    for start, end, css, title in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark class="{css}" title="{html.escape(title)}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+Writer = Callable[[IO[str]], None]

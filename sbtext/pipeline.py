@@ -1,0 +1,146 @@
+"""The whole flow: read -> clean -> segment -> tag -> rows, one document at a time.
+
+`process_document` is the pure per-document function (a path in, compact rows out) that a
+process pool or Dask runs unchanged. `iter_results` streams documents through it; only the table
+stage (`sbtext.tables`) materialises DataFrames from the rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sbtext.clean import clean_document
+from sbtext.errors import DocumentError, Errors, SbtextError
+from sbtext.nlp import load_nlp
+from sbtext.read import find_documents, read_document
+from sbtext.records import Document, DocumentMeta, Passage
+from sbtext.segment import split_passages
+from sbtext.tag import Tagger, label_row
+
+Row = dict[str, Any]
+STAGES = ("read", "clean", "segment", "tag")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run needs to build its taggers; picklable so that workers can rebuild them."""
+
+    spacy_model: str | None = None
+    codebook: str | None = None
+    models: str | None = None
+    tag: bool = True
+
+
+@dataclass
+class DocResult:
+    """The rows one document produced, and how long each stage took."""
+
+    document: Row
+    passages: list[Row] = field(default_factory=list)
+    errors: list[Row] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def tagger_for(options: Options) -> Tagger:
+    """One tagger per process and option set (loading spaCy and the models is the slow part)."""
+    models = options.models if options.tag else "rules"
+    return Tagger(load_nlp(options.spacy_model), codebook=options.codebook, models=models)
+
+
+def process_document(path: str | Path, meta: DocumentMeta | None = None, options: Options = Options()) -> DocResult:
+    """Read, clean, segment and tag one document into rows. Never raises for a bad document."""
+    path = Path(path)
+    meta = meta or DocumentMeta(doc_id=path.stem, path=str(path))
+    timings = dict.fromkeys(STAGES, 0.0)
+    stage = "read"
+    tagger = tagger_for(options)
+    try:
+        start = time.perf_counter()
+        raw = read_document(path, meta)
+        timings["read"] = _lap(start)
+        stage = "clean"
+        doc = clean_document(raw)
+        timings["clean"] = _lap(start) - timings["read"]
+        stage = "segment"
+        t0 = time.perf_counter()
+        passages = list(split_passages(doc, tagger.nlp))
+        timings["segment"] = _lap(t0)
+        if not passages:
+            raise DocumentError(Errors.E041, path=str(path), stage="segment")
+        stage = "tag"
+        t0 = time.perf_counter()
+        rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in _tagged(tagger, passages, options)]
+        timings["tag"] = _lap(t0)
+    except SbtextError as e:
+        return DocResult(document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, e, stage)], timings=timings)
+    except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError) as e:
+        error = SbtextError(Errors.E099, path=str(path), stage=stage, detail=f"{type(e).__name__}: {e}")
+        return DocResult(document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, error, stage)], timings=timings)
+    return DocResult(document=_document_row(doc.meta, doc, rows, "ok"), passages=rows, timings=timings)
+
+
+def _lap(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def _tagged(tagger: Tagger, passages: list[Passage], options: Options) -> Iterator[tuple[Passage, Any]]:
+    if not options.tag:
+        yield from ((p, None) for p in passages)
+        return
+    yield from zip(passages, tagger.tag_many(p.text for p in passages))
+
+
+def _passage_row(doc: Document, p: Passage, labels: Row) -> Row:
+    return {
+        "doc_id": p.doc_id, "source": doc.meta.source or doc.meta.doc_id, "page": p.page,
+        "page_index": p.page_index, "passage_id": p.passage_id, "paragraph": p.paragraph,
+        "kind": p.kind, "section": p.section, "char_start": p.char_start, "char_end": p.char_end,
+        "text": p.text, "context": p.context, **labels,
+    }
+
+
+def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], status: str) -> Row:
+    return {
+        "doc_id": meta.doc_id, "path": meta.path, "source": meta.source or meta.doc_id, "title": meta.title,
+        "doc_type": meta.doc_type, "date": meta.date, "kenmerk": meta.kenmerk, "url": meta.url,
+        "format": meta.fmt, "n_pages": len(doc.pages) if doc else 0, "n_passages": len(rows),
+        "n_expectations": sum(1 for r in rows if r.get("expectation")), "sha256": meta.sha256, "status": status,
+    }
+
+
+def _error_row(meta: DocumentMeta, e: SbtextError, stage: str) -> Row:
+    return {
+        "doc_id": meta.doc_id, "path": meta.path, "stage": e.stage or stage, "code": e.code,
+        "page": "" if e.page is None else e.page, "message": e.message,
+    }
+
+
+def iter_results(
+    paths: Iterable[str | Path],
+    *,
+    manifest: str | Path | None = None,
+    options: Options = Options(),
+    n_process: int = 1,
+) -> Iterator[DocResult]:
+    """Stream documents through `process_document`, in input order, on one or more processes."""
+    jobs = list(find_documents(paths, Path(manifest) if manifest else None))
+    if n_process <= 1 or len(jobs) < 2:
+        for path, meta in jobs:
+            yield process_document(path, meta, options)
+        return
+    with ProcessPoolExecutor(max_workers=n_process) as pool:
+        yield from pool.map(_process_job, [(path, meta, options) for path, meta in jobs], chunksize=1)
+
+
+def _process_job(job: tuple[Path, DocumentMeta, Options]) -> DocResult:
+    return process_document(*job)
+
+
+ProgressHook = Callable[[DocResult], None]

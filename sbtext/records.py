@@ -1,0 +1,134 @@
+"""The data spine: what travels between the stages, as frozen dataclasses.
+
+documents -> pages -> passages -> labels. A reader yields a `Document` whose pages hold `Block`s
+(visual lines for PDF, structural paragraphs for DOCX/HTML/XML); cleaning turns those into
+`Page`s with one clean text each; segmentation cuts that text into `Passage`s whose offsets point
+back into it; tagging gives each passage a `Label`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+BlockKind = Literal["line", "paragraph", "heading", "bullet", "footnote", "table_cell"]
+PassageKind = Literal["sentence", "heading", "bullet", "footnote"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of raw page text as a reader found it.
+
+    `x0`, `top`, `bottom` and `height` are fractions of the page size (PDF only); `None` for
+    formats without geometry.
+    """
+
+    text: str
+    kind: BlockKind = "line"
+    x0: float | None = None
+    top: float | None = None
+    bottom: float | None = None
+    height: float | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A cleaned block inside `Page.text`: `text[start:end]` is the block."""
+
+    start: int
+    end: int
+    kind: BlockKind
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page. `label` is the printed page label, `index` the 1-based position."""
+
+    index: int
+    label: str
+    text: str = ""
+    spans: tuple[Span, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    n_images: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Who and what a document is; from the manifest, else from the document itself."""
+
+    doc_id: str
+    path: str
+    source: str = ""
+    title: str = ""
+    doc_type: str = ""
+    date: str = ""
+    kenmerk: str = ""
+    url: str = ""
+    sha256: str = ""
+    fmt: str = ""
+
+    def fill(self, **found: str) -> DocumentMeta:
+        """Return a copy where empty fields take the values found in the document."""
+        updates = {k: v for k, v in found.items() if v and not getattr(self, k)}
+        return replace(self, **updates)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document with its pages; raw from a reader, cleaned after `clean_document`."""
+
+    meta: DocumentMeta
+    pages: tuple[Page, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit of labelling: a sentence, bullet item, heading or footnote on one page.
+
+    `text == page.text[char_start:char_end]` for the page it sits on.
+    """
+
+    passage_id: str
+    doc_id: str
+    page: str
+    page_index: int
+    paragraph: int
+    char_start: int
+    char_end: int
+    text: str
+    kind: PassageKind = "sentence"
+    section: str = ""
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A codebook match: which rule fired, on which words, at which offsets of the passage."""
+
+    label: str
+    rule: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Label:
+    """Everything the taggers decided about one passage, with the words that decided it."""
+
+    expectation: bool
+    expectation_score: float
+    framing: str
+    framing_scores: dict[str, float] = field(default_factory=dict)
+    spheres: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    purpose: str = ""
+    purpose_start: int = -1
+    purpose_end: int = -1
+    purpose_category: str = ""
+    goal_statement: bool = False
+    cues: tuple[Cue, ...] = ()

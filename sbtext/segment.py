@@ -1,0 +1,105 @@
+"""Clean pages -> passages: sentences, bullet items, headings and footnotes with offsets.
+
+Paragraphs are cut into sentences by the spaCy pipeline (the parser's sentences, or the rule
+sentencizer of the fallback); a split after a Dutch abbreviation or before a lower-case word is
+undone, whichever pipeline made it. Bullet items stay whole and carry their lead-in sentence as
+context. Every passage satisfies `page.text[char_start:char_end] == text`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sbtext.nlp import ABBREVIATIONS
+from sbtext.records import Document, Page, Passage, PassageKind, Span
+
+SPLIT_KINDS = {"paragraph", "table_cell", "footnote"}
+
+
+def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
+    """Yield the passages of a cleaned document, page by page, in reading order."""
+    jobs = [(page, span) for page in doc.pages for span in page.spans if span.kind in SPLIT_KINDS]
+    parsed = dict(zip(
+        ((page.index, span.start) for page, span in jobs),
+        nlp.pipe(
+            (page.text[span.start:span.end] for page, span in jobs),
+            disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")],
+        ),
+    ))
+    ids: set[str] = set()
+    section = ""
+    for page in doc.pages:
+        lead_in = ""
+        for number, span in enumerate(page.spans, start=1):
+            if span.kind == "heading":
+                section = page.text[span.start:span.end]
+            for start, end in _pieces(page, span, parsed.get((page.index, span.start))):
+                passage = _passage(doc.doc_id, page, number, start, end, _kind(span), section, ids)
+                if span.kind == "bullet":
+                    passage = _with_context(passage, lead_in)
+                else:
+                    lead_in = passage.text if span.kind != "footnote" else lead_in
+                yield passage
+
+
+def _kind(span: Span) -> PassageKind:
+    if span.kind in ("heading", "bullet", "footnote"):
+        return span.kind  # type: ignore[return-value]
+    return "sentence"
+
+
+def _pieces(page: Page, span: Span, parsed: Doc | None) -> Iterator[tuple[int, int]]:
+    if parsed is None:
+        yield span.start, span.end
+        return
+    for start, end in sentence_bounds(parsed):
+        yield span.start + start, span.start + end
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Character bounds of the sentences, with abbreviation and lower-case splits undone."""
+    bounds: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        end = sent.end_char - (len(text) - len(text.rstrip()))
+        if start >= end:
+            continue
+        if bounds and _wrong_split(doc, bounds[-1], start):
+            bounds[-1] = (bounds[-1][0], end)
+        else:
+            bounds.append((start, end))
+    return bounds
+
+
+def _wrong_split(doc: Doc, previous: tuple[int, int], start: int) -> bool:
+    before = doc.text[previous[0]:previous[1]]
+    last_word = before.split()[-1].lower() if before.split() else ""
+    after = doc.text[start:start + 1]
+    ends = before.rstrip().endswith((".", "!", "?", ":", "…", ".)", ".’", ".”", '."', "'"))
+    return last_word in ABBREVIATIONS or after.islower() and not ends or not ends and after.isalpha()
+
+
+def _passage(
+    doc_id: str, page: Page, number: int, start: int, end: int, kind: PassageKind, section: str, ids: set[str]
+) -> Passage:
+    text = page.text[start:end]
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    base = f"{doc_id}:{page.index}:{digest}"
+    passage_id, n = base, 1
+    while passage_id in ids:
+        n += 1
+        passage_id = f"{base}-{n}"
+    ids.add(passage_id)
+    return Passage(
+        passage_id=passage_id, doc_id=doc_id, page=page.label, page_index=page.index, paragraph=number,
+        char_start=start, char_end=end, text=text, kind=kind, section=section if kind != "heading" else "",
+    )
+
+
+def _with_context(passage: Passage, lead_in: str) -> Passage:
+    return Passage(**{**passage.__dict__, "context": lead_in})

@@ -1,0 +1,188 @@
+"""Passages -> labels: codebook cues (rules) plus trained scores, and how they combine.
+
+- expectation: the model's calibrated probability, yes at >= 0.5; the cues that fed it are shown.
+- framing: the model's choice among intrinsic / instrumental / both, for expectations only.
+- spheres and actors: the codebook's sphere lexicons name the actors; the spheres model adds a
+  sphere the lexicon missed when it is confident (>= 0.5). Only expectations get spheres.
+- purpose: the rule-cut clause (sbtext.tag.purpose) or, for a goal statement, its goal phrase;
+  its category comes from the category model over the purpose words.
+- goal_statement: the rule in sbtext.tag.purpose.
+
+With `models="rules"` every decision falls back to the codebook alone (the baseline that
+`annotations/EVALUATION.md` reports beside the models).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
+from sbtext.records import Cue, Label
+from sbtext.tag.model import Models, features, load_models, positive_proba
+from sbtext.tag.purpose import Purpose, find_goal, find_purpose
+from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans
+
+__all__ = ["Tagger", "label_row", "rule_labels"]
+
+FRAMING_CLASSES = ("intrinsic", "instrumental", "both")
+BATCH = 256
+
+
+class Tagger:
+    """Labels passages with one spaCy pipeline, one codebook and one set of models."""
+
+    def __init__(self, nlp: Language, *, codebook: str | Path | None = None, models: str | Path | None = None) -> None:
+        self.nlp = nlp
+        self.codebook = load_codebook(codebook)
+        config = {"codebook": str(codebook) if codebook else None}
+        if nlp.has_pipe(RULER_NAME) and nlp.get_pipe_config(RULER_NAME).get("codebook") != config["codebook"]:
+            nlp.remove_pipe(RULER_NAME)
+        if not nlp.has_pipe(RULER_NAME):
+            nlp.add_pipe("sbtext_cue_ruler_v1", name=RULER_NAME, config=config)
+        self.models = Models() if models == "rules" else load_models(models)
+
+    def docs(self, texts: Iterable[str]) -> Iterator[Doc]:
+        return self.nlp.pipe(texts, batch_size=BATCH)
+
+    def tag_many(self, texts: Iterable[str]) -> Iterator[Label]:
+        """Label texts as passages, in order, scoring them in batches."""
+        docs = self.docs(texts)
+        while batch := list(islice(docs, BATCH)):
+            yield from self.tag_docs(batch)
+
+    def tag(self, text: str) -> Label:
+        return next(self.tag_many([text]))
+
+    def tag_docs(self, docs: list[Doc]) -> list[Label]:
+        purposes = [find_purpose(d) for d in docs]
+        goals = [find_goal(d) for d in docs]
+        x = features(docs, has_purpose=[p is not None for p in purposes])
+        m = self.models
+        expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(d) for d in docs])
+        framing = _framing_scores(m, x, docs)
+        spheres = m.spheres.predict_proba(x) if m.spheres else None
+        labels = []
+        for k, doc in enumerate(docs):
+            labels.append(self._label(doc, float(expect[k]), framing[k], spheres[k] if spheres is not None else None,
+                                      purposes[k], goals[k]))
+        return labels
+
+    def _label(self, doc: Doc, score: float, framing: dict[str, float], sphere_proba: Any,
+               purpose: Purpose | None, goal: Purpose | None) -> Label:
+        spans = cue_spans(doc)
+        is_expectation = score >= 0.5
+        chosen = goal if goal and (purpose is None or not is_expectation) else purpose
+        if not is_expectation and goal is None:
+            chosen = None
+        text = doc.text[chosen.start:chosen.end] if chosen else ""
+        return Label(
+            expectation=is_expectation,
+            expectation_score=round(score, 4),
+            framing=max(framing, key=lambda f: framing[f]) if is_expectation else "none",
+            framing_scores={f: round(v, 4) for f, v in framing.items()},
+            spheres=self._spheres(spans, sphere_proba) if is_expectation else (),
+            actors=tuple(dict.fromkeys(s.text.lower() for s in spans if s.label_.startswith("sphere:"))),
+            purpose=text,
+            purpose_start=chosen.start if chosen else -1,
+            purpose_end=chosen.end if chosen else -1,
+            purpose_category=self.category(text) if text else "",
+            goal_statement=goal is not None,
+            cues=tuple(Cue(s.label_, s.id_, s.text, s.start_char - doc[0].idx, s.end_char - doc[0].idx)
+                       for s in spans) + _purpose_cue(doc, chosen),
+        )
+
+    def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:
+        found = {s.label_.split(":", 1)[1] for s in spans if s.label_.startswith("sphere:")}
+        if proba is not None:
+            found |= {name for name, p in zip(self.models.sphere_names, proba) if p >= 0.5}
+        return tuple(s for s in SPHERES if s in found)
+
+    def category(self, purpose: str) -> str:
+        """The purpose category of a purpose text: the model, else the codebook's lexicons."""
+        doc = self.nlp(purpose)
+        if self.models.category is not None:
+            return str(self.models.category.predict(features([doc], has_purpose=[True]))[0])
+        return rule_category(doc)
+
+
+def _purpose_cue(doc: Doc, chosen: Purpose | None) -> tuple[Cue, ...]:
+    if chosen is None:
+        return ()
+    return (Cue("purpose", chosen.marker, doc.text[chosen.start:chosen.end], chosen.start, chosen.end),)
+
+
+def _framing_scores(m: Models, x: Any, docs: list[Doc]) -> list[dict[str, float]]:
+    if m.framing is None:
+        return [rule_framing(d) for d in docs]
+    proba = m.framing.predict_proba(x)
+    classes = list(m.framing.classes_)
+    return [{f: float(row[classes.index(f)]) if f in classes else 0.0 for f in FRAMING_CLASSES} for row in proba]
+
+
+def _rule_expectation(doc: Doc) -> float:
+    """Codebook-only expectation: an actor of the sociale basis and role or purpose language."""
+    counts = cue_counts(cue_spans(doc))
+    actor = counts["core"] + sum(counts[f"sphere:{s}"] for s in SPHERES)
+    role = counts["expectation"] + counts["purpose_markers"] + counts["instrumental"]
+    describe = counts["describe"]
+    return 1.0 if actor and role and role > describe else 0.0
+
+
+def rule_framing(doc: Doc) -> dict[str, float]:
+    """Codebook-only framing scores from the balance of intrinsic and instrumental cues."""
+    counts = cue_counts(cue_spans(doc))
+    intrinsic, instrumental = counts["intrinsic"], counts["instrumental"]
+    if intrinsic and instrumental:
+        return {"intrinsic": 0.2, "instrumental": 0.3, "both": 0.5}
+    if intrinsic > instrumental:
+        return {"intrinsic": 0.8, "instrumental": 0.1, "both": 0.1}
+    return {"intrinsic": 0.1, "instrumental": 0.8, "both": 0.1}
+
+
+def rule_category(doc: Doc) -> str:
+    """Codebook-only category: the category whose words occur most (earlier wins ties)."""
+    counts = cue_counts(cue_spans(doc))
+    best = max(CATEGORIES[:-1], key=lambda c: (counts[f"category:{c}"], -CATEGORIES.index(c)))
+    return best if counts[f"category:{best}"] else "other"
+
+
+def rule_labels(nlp: Language, codebook: str | Path | None = None) -> Tagger:
+    """A tagger that uses the codebook alone: the baseline."""
+    return Tagger(nlp, codebook=codebook, models="rules")
+
+
+def label_row(label: Label) -> dict[str, Any]:
+    """A label as flat CSV columns; cues grouped per label as `label: term ('words'), ...`."""
+    return {
+        "expectation": label.expectation,
+        "expectation_score": label.expectation_score,
+        "framing": label.framing,
+        **{f"score_{f}": label.framing_scores.get(f, 0.0) for f in FRAMING_CLASSES},
+        "spheres": ";".join(label.spheres),
+        "actors": ";".join(label.actors),
+        "purpose": label.purpose,
+        "purpose_start": label.purpose_start,
+        "purpose_end": label.purpose_end,
+        "purpose_category": label.purpose_category,
+        "goal_statement": label.goal_statement,
+        "cues": format_cues(label.cues),
+        "cue_offsets": json.dumps([[c.start, c.end, c.label, c.rule] for c in label.cues], ensure_ascii=False),
+    }
+
+
+def format_cues(cues: Iterable[Cue]) -> str:
+    groups: dict[str, list[str]] = {}
+    for cue in cues:
+        words = cue.text if cue.label != "purpose" else cue.rule
+        groups.setdefault(cue.label, [])
+        if words not in groups[cue.label]:
+            groups[cue.label].append(words)
+    return " | ".join(f"{label}: {', '.join(words)}" for label, words in groups.items())

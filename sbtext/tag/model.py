@@ -1,0 +1,147 @@
+"""The scikit-learn models: one factory, four decisions, saved with skops (no code on load).
+
+Features for every decision: word uni- and bigrams over lemmas, character 3-5-grams over the
+lower-case text, and the codebook's cue counts. The classifier is a logistic regression with
+balanced class weights, calibrated by sigmoid on three stratified folds, with a fixed random
+state, so that the same data give the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MaxAbsScaler
+from spacy.tokens import Doc, Span
+
+from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES
+from sbtext.errors import Errors, SbtextError
+from sbtext.tag.rules import cue_counts, cue_spans
+
+RANDOM_STATE = 0
+CUE_FEATURES = (
+    *CUE_LISTS, *(f"sphere:{s}" for s in SPHERES), *(f"category:{c}" for c in CATEGORIES if c != "other"),
+)
+CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + ["has_purpose", "any_actor"]
+MODEL_NAMES = ("expectation", "framing", "spheres", "category")
+# Every type a saved model may contain; skops refuses anything else on load.
+TRUSTED_TYPES = [
+    "collections.defaultdict", "numpy.dtype", "numpy.float64", "numpy.int64", "numpy.ndarray",
+    "builtins.dict", "builtins.list", "builtins.str", "builtins.tuple", "builtins.float", "builtins.int",
+    "scipy.sparse._csr.csr_matrix", "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer", "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer", "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.model_selection._split.StratifiedKFold", "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline", "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._label.LabelBinarizer", "sklearn.utils._bunch.Bunch",
+    "sklearn.compose._column_transformer._RemainderColsList", "builtins.slice",
+    "numpy.random._mt19937.MT19937", "numpy.random.mtrand.RandomState", "numpy.str_",
+    "sklearn.frozen._frozen.FrozenEstimator", "builtins.bool", "builtins.NoneType",
+]
+
+
+def features(docs: Sequence[Doc | Span], *, has_purpose: Sequence[bool] | None = None) -> pd.DataFrame:
+    """One row per passage: lemmas, lower-case text and cue counts."""
+    rows = []
+    for k, doc in enumerate(docs):
+        counts = cue_counts(cue_spans(doc))
+        row: dict[str, Any] = {
+            "lemmas": " ".join(t.lemma_.lower() for t in doc if t.is_alpha),
+            "text": doc.text.lower(),
+        }
+        row.update({f"cue_{name}": float(counts.get(name, 0)) for name in CUE_FEATURES})
+        row["has_purpose"] = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
+        row["any_actor"] = float(sum(counts.get(f"sphere:{s}", 0) for s in SPHERES) + counts.get("core", 0) > 0)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["lemmas", "text", *CUE_COLUMNS])
+
+
+def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Pipeline:
+    """The one factory: n-grams plus cue counts into a calibrated logistic regression."""
+    columns = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1), "lemmas"),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                      min_df=2, max_features=40_000), "text"),
+            ("cues", MaxAbsScaler(), CUE_COLUMNS),
+        ],
+        transformer_weights={"words": 1.0, "chars": 1.0, "cues": 1.5},
+    )
+    linear = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=RANDOM_STATE)
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=RANDOM_STATE)
+    calibrated = CalibratedClassifierCV(linear, method="sigmoid", cv=folds)
+    head = OneVsRestClassifier(calibrated) if multilabel else calibrated
+    return Pipeline([("features", columns), ("classify", head)])
+
+
+@dataclass
+class Models:
+    """The four fitted models (any may be None when its training data was too thin)."""
+
+    expectation: Pipeline | None = None
+    framing: Pipeline | None = None
+    spheres: Pipeline | None = None
+    category: Pipeline | None = None
+    sphere_names: tuple[str, ...] = SPHERES
+    manifest: dict[str, Any] | None = None
+    sha256: str = ""
+
+    def save(self, folder: Path, manifest: dict[str, Any]) -> None:
+        """Write every model as `<name>.skops` and the manifest as JSON, each atomically."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in MODEL_NAMES:
+            model = getattr(self, name)
+            if model is not None:
+                tmp = folder / f".{name}.skops.tmp"
+                sio.dump(model, tmp)
+                tmp.replace(folder / f"{name}.skops")
+        tmp = folder / ".manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(folder / "manifest.json")
+
+
+def default_models_path() -> Path:
+    return Path(str(resources.files("sbtext").joinpath("models")))
+
+
+def load_models(folder: str | Path | None = None) -> Models:
+    """Load saved models, refusing any type outside `TRUSTED_TYPES`."""
+    folder = Path(folder) if folder else default_models_path()
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.is_file():
+        raise SbtextError(Errors.E071, path=str(folder), detail="manifest.json is missing")
+    digest = hashlib.sha256()
+    for file in sorted(folder.glob("*.skops")) + [manifest_file]:
+        digest.update(file.read_bytes())
+    models = Models(manifest=json.loads(manifest_file.read_text(encoding="utf-8")), sha256=digest.hexdigest())
+    for name in MODEL_NAMES:
+        file = folder / f"{name}.skops"
+        if file.is_file():
+            untrusted = [t for t in sio.get_untrusted_types(file=file) if t not in TRUSTED_TYPES]
+            if untrusted:
+                raise SbtextError(Errors.E071, path=str(file), detail=f"untrusted types {untrusted!r}")
+            setattr(models, name, sio.load(file, trusted=sio.get_untrusted_types(file=file)))
+    return models
+
+
+def positive_proba(model: Pipeline, x: pd.DataFrame) -> np.ndarray:
+    """Probability of the positive class of a binary model."""
+    proba = model.predict_proba(x)
+    classes = list(model.classes_)
+    return proba[:, classes.index(True)] if True in classes else np.zeros(len(x))

@@ -1,0 +1,10 @@
+"""Small helpers the tests share (kept out of conftest so they can be imported)."""
+
+from __future__ import annotations
+
+from sbtext.segment import sentence_bounds
+
+
+def sentences(nlp, text: str) -> list[str]:
+    doc = nlp(text)
+    return [text[s:e] for s, e in sentence_bounds(doc)]
