@@ -39,16 +39,21 @@ def agreement(path_a: Path, path_b: Path) -> tuple[dict[str, Any], pd.DataFrame]
         "framing_kappa": _kappa([x["framing"] for x, _ in pairs], [y["framing"] for _, y in pairs]),
     }
     for sphere in SPHERES:
-        scores[f"sphere_{sphere}_kappa"] = _kappa([sphere in x["spheres"] for x, _ in pairs],
-                                                   [sphere in y["spheres"] for _, y in pairs])
+        scores[f"sphere_{sphere}_kappa"] = _kappa(
+            [sphere in x["spheres"] for x, _ in pairs], [sphere in y["spheres"] for _, y in pairs]
+        )
     with_category = [(x, y) for x, y in pairs if x["purpose_category"] or y["purpose_category"]]
     scores["purpose_category_agreement"] = (
         round(sum(x["purpose_category"] == y["purpose_category"] for x, y in with_category) / len(with_category), 4)
-        if with_category else 1.0)
+        if with_category
+        else 1.0
+    )
     with_purpose = [(x, y) for x, y in pairs if x["purpose"] or y["purpose"]]
     scores["purpose_token_f1"] = (
         round(sum(token_f1(x["purpose"], y["purpose"]) for x, y in with_purpose) / len(with_purpose), 4)
-        if with_purpose else 1.0)
+        if with_purpose
+        else 1.0
+    )
     return scores, _disagreements(pairs)
 
 

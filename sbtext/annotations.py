@@ -17,11 +17,21 @@ from sbtext.codebook import CATEGORIES, FRAMINGS, SPHERES
 from sbtext.errors import Errors, SbtextError
 
 REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "id": str, "text": str, "expectation": bool, "framing": str, "purpose": str,
-    "purpose_category": str, "spheres": list,
+    "id": str,
+    "text": str,
+    "expectation": bool,
+    "framing": str,
+    "purpose": str,
+    "purpose_category": str,
+    "spheres": list,
 }
 OPTIONAL: dict[str, type | tuple[type, ...]] = {
-    "source": str, "doc_id": str, "page": (str, int), "annotator": str, "note": str, "goal_statement": bool,
+    "source": str,
+    "doc_id": str,
+    "page": (str, int),
+    "annotator": str,
+    "note": str,
+    "goal_statement": bool,
 }
 
 
@@ -43,9 +53,10 @@ def check_record(record: Any) -> list[str]:
         return [f"expected a JSON object, got {type(record).__name__}"]
     problems = [f"missing key {k!r}" for k in REQUIRED if k not in record]
     for key, kind in {**REQUIRED, **OPTIONAL}.items():
-        if key in record and not isinstance(record[key], kind) or (kind is str and isinstance(record.get(key), bool)):
-            if key in record:
-                problems.append(f"{key!r} must be {_name(kind)}, got {record[key]!r}")
+        value = record.get(key)
+        wrong_type = not isinstance(value, kind) or (kind is not bool and isinstance(value, bool))
+        if key in record and wrong_type:
+            problems.append(f"{key!r} must be {_name(kind)}, got {value!r}")
     if problems:
         return problems
     if record["framing"] not in FRAMINGS:
@@ -69,7 +80,9 @@ def check_record(record: Any) -> list[str]:
 
 def _name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join({"str": "a string", "bool": "true/false", "list": "a list", "int": "a number"}[k.__name__] for k in kinds)
+    return " or ".join(
+        {"str": "a string", "bool": "true/false", "list": "a list", "int": "a number"}[k.__name__] for k in kinds
+    )
 
 
 def validate_file(path: Path) -> list[Problem]:
@@ -132,8 +145,17 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path, *, overwrite: boo
 def blank_record(passage: dict[str, Any]) -> dict[str, Any]:
     """A record for an annotator: the passage with empty labels to fill in."""
     return {
-        "id": passage["passage_id"], "text": passage["text"], "expectation": False, "framing": "none",
-        "purpose": "", "purpose_category": "", "spheres": [], "goal_statement": False,
-        "source": passage.get("source", ""), "doc_id": passage["doc_id"], "page": str(passage["page"]),
-        "kind": passage.get("kind", ""), "context": passage.get("context", ""),
+        "id": passage["passage_id"],
+        "text": passage["text"],
+        "expectation": False,
+        "framing": "none",
+        "purpose": "",
+        "purpose_category": "",
+        "spheres": [],
+        "goal_statement": False,
+        "source": passage.get("source", ""),
+        "doc_id": passage["doc_id"],
+        "page": str(passage["page"]),
+        "kind": passage.get("kind", ""),
+        "context": passage.get("context", ""),
     }

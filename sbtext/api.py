@@ -22,8 +22,16 @@ from sbtext.pipeline import STAGES, DocResult, Options, iter_results, tagger_for
 from sbtext.report import report_html
 from sbtext.tag import label_row
 
-CSV_FILES = ("passages", "documents", "expectations", "expectations_long", "framing_by_source",
-             "purpose_by_source", "spheres_by_framing", "errors")
+CSV_FILES = (
+    "passages",
+    "documents",
+    "expectations",
+    "expectations_long",
+    "framing_by_source",
+    "purpose_by_source",
+    "spheres_by_framing",
+    "errors",
+)
 
 
 @dataclass
@@ -47,18 +55,23 @@ class Analysis:
         """Every table by file name, the expectation table first."""
         long = self.expectations_long(top)
         return {
-            "expectations": t.expectation_table(long), "expectations_long": long,
-            "passages": self.passages.drop(columns=["cue_offsets"], errors="ignore"), "documents": self.documents,
+            "expectations": t.expectation_table(long),
+            "expectations_long": long,
+            "passages": self.passages.drop(columns=["cue_offsets"], errors="ignore"),
+            "documents": self.documents,
             "framing_by_source": t.framing_by_source(self.passages),
             "purpose_by_source": t.purpose_by_source(self.passages),
-            "spheres_by_framing": t.spheres_by_framing(self.passages), "errors": self.errors,
+            "spheres_by_framing": t.spheres_by_framing(self.passages),
+            "errors": self.errors,
         }
 
     def to_excel(self, path: str | Path, top: int | None = None) -> Path:
         write_xlsx(self.tables(top), Path(path))
         return Path(path)
 
-    def to_dir(self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None) -> list[Path]:
+    def to_dir(
+        self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None
+    ) -> list[Path]:
         """Write every output file into `path` (see the README for the list)."""
         out = Path(path)
         prepare_out_dir(out, force=force)
@@ -79,7 +92,10 @@ class Analysis:
         written.append(out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(out / "report.html")
-        write_text(report_html(tables["expectations"], self.passages, self.documents, self._cue_lookup(), self.run), written[-1])
+        write_text(
+            report_html(tables["expectations"], self.passages, self.documents, self._cue_lookup(), self.run),
+            written[-1],
+        )
         self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
         written.append(out / "run.json")
         write_json(self.run, written[-1])
@@ -88,8 +104,10 @@ class Analysis:
     def _cue_lookup(self) -> dict[str, list[tuple[int, int, str, str]]]:
         if "cue_offsets" not in self.passages:
             return {}
-        return {pid: [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
-                for pid, offsets in zip(self.passages["passage_id"], self.passages["cue_offsets"])}
+        return {
+            pid: [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
+            for pid, offsets in zip(self.passages["passage_id"], self.passages["cue_offsets"])
+        }
 
 
 def analyze(
@@ -124,8 +142,9 @@ def analyze(
     """
     started = time.perf_counter()
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    options = Options(spacy_model=spacy_model, codebook=str(codebook) if codebook else None,
-                      models=str(models) if models else None)
+    options = Options(
+        spacy_model=spacy_model, codebook=str(codebook) if codebook else None, models=str(models) if models else None
+    )
     tagger = tagger_for(options)
     if engine == "dask":
         from sbtext.distributed import dask_results
@@ -143,39 +162,80 @@ def analyze(
             timings[stage] += seconds
         if on_document:
             on_document(result)
-    run = _run_info(tagger, options, documents, passages, errors, timings, time.perf_counter() - started, n_process, engine)
+    run = _run_info(
+        tagger, options, documents, passages, errors, timings, time.perf_counter() - started, n_process, engine
+    )
     return Analysis(
-        documents=t.frame(documents, t.DOCUMENT_COLUMNS), passages=t.frame(passages, t.PASSAGE_COLUMNS),
-        errors=t.frame(errors, t.ERROR_COLUMNS), run=run, top=top,
+        documents=t.frame(documents, t.DOCUMENT_COLUMNS),
+        passages=t.frame(passages, t.PASSAGE_COLUMNS),
+        errors=t.frame(errors, t.ERROR_COLUMNS),
+        run=run,
+        top=top,
     )
 
 
-def _run_info(tagger: Any, options: Options, documents: list[dict[str, Any]], passages: list[dict[str, Any]],
-              errors: list[dict[str, Any]], timings: dict[str, float], total: float, n_process: int, engine: str) -> dict[str, Any]:
+def _run_info(
+    tagger: Any,
+    options: Options,
+    documents: list[dict[str, Any]],
+    passages: list[dict[str, Any]],
+    errors: list[dict[str, Any]],
+    timings: dict[str, float],
+    total: float,
+    n_process: int,
+    engine: str,
+) -> dict[str, Any]:
     backend = backend_of(tagger.nlp)
     n_pages = sum(d["n_pages"] for d in documents)
     return {
-        "sbtext_version": __version__, "spacy_version": spacy.__version__, "sklearn_version": sklearn.__version__,
+        "sbtext_version": __version__,
+        "spacy_version": spacy.__version__,
+        "sklearn_version": sklearn.__version__,
         "python": platform.python_version(),
-        "backend": {"kind": backend.kind, "name": backend.name, "version": backend.version,
-                    "lemmatizer": backend.lemmatizer, "parser": backend.has_parser},
-        "codebook": {"path": Path(tagger.codebook.path).name, "name": tagger.codebook.name, "sha256": tagger.codebook.sha256},
-        "models": {"sha256": tagger.models.sha256, "trained_on": (tagger.models.manifest or {}).get("training_files", {})},
-        "inputs": [{"doc_id": d["doc_id"], "path": Path(d["path"]).name, "sha256": d["sha256"], "status": d["status"]}
-                   for d in documents],
-        "counts": {"documents": len(documents), "failed": sum(d["status"] != "ok" for d in documents),
-                   "pages": n_pages, "passages": len(passages),
-                   "expectations": sum(bool(p.get("expectation")) for p in passages), "errors": len(errors)},
+        "backend": {
+            "kind": backend.kind,
+            "name": backend.name,
+            "version": backend.version,
+            "lemmatizer": backend.lemmatizer,
+            "parser": backend.has_parser,
+        },
+        "codebook": {
+            "path": Path(tagger.codebook.path).name,
+            "name": tagger.codebook.name,
+            "sha256": tagger.codebook.sha256,
+        },
+        "models": {
+            "sha256": tagger.models.sha256,
+            "trained_on": (tagger.models.manifest or {}).get("training_files", {}),
+        },
+        "inputs": [
+            {"doc_id": d["doc_id"], "path": Path(d["path"]).name, "sha256": d["sha256"], "status": d["status"]}
+            for d in documents
+        ],
+        "counts": {
+            "documents": len(documents),
+            "failed": sum(d["status"] != "ok" for d in documents),
+            "pages": n_pages,
+            "passages": len(passages),
+            "expectations": sum(bool(p.get("expectation")) for p in passages),
+            "errors": len(errors),
+        },
         "options": {"n_process": n_process, "engine": engine},
         "timings": {**{k: round(v, 4) for k, v in timings.items()}, "total": round(total, 4)},
     }
 
 
-def tag_text(text: str, *, spacy_model: str | None = None, codebook: str | Path | None = None,
-             models: str | Path | None = None) -> dict[str, Any]:
+def tag_text(
+    text: str, *, spacy_model: str | None = None, codebook: str | Path | None = None, models: str | Path | None = None
+) -> dict[str, Any]:
     """Label one passage of text; returns the same columns as passages.csv."""
-    tagger = tagger_for(Options(spacy_model=spacy_model, codebook=str(codebook) if codebook else None,
-                                models=str(models) if models else None))
+    tagger = tagger_for(
+        Options(
+            spacy_model=spacy_model,
+            codebook=str(codebook) if codebook else None,
+            models=str(models) if models else None,
+        )
+    )
     return {"text": text, **label_row(tagger.tag(text))}
 
 

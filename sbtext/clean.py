@@ -13,6 +13,7 @@ by a blank line; `Page.spans` says where each block is and what kind it is.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -22,7 +23,9 @@ from dataclasses import replace
 from sbtext.records import Block, BlockKind, Document, Page, Span
 
 SOFT_HYPHEN = "\x02"
-BULLET = re.compile(r"^\s*(?:[•·▪■◦●‣∙○□➢►✓\-–—*]|[oe¢](?=\s+\w)|9(?=\s+[A-Z])|\d{1,2}[.)](?=\s+\S)|[a-z][.)](?=\s+\S))\s+")
+BULLET = re.compile(
+    r"^\s*(?:[•·▪■◦●‣∙○□➢►✓\-–—*]|[oe¢](?=\s+\w)|9(?=\s+[A-Z])|\d{1,2}[.)](?=\s+\S)|[a-z][.)](?=\s+\S))\s+"
+)
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:pagina|page|blz\.?|p\.)\s*\d+(?:\s*(?:van|of|/)\s*\d+)?|[-–]?\s*\d{1,4}\s*[-–]?|\d{1,4}\s*/\s*\d{1,4}|[ivxlc]{1,6})\s*$",
     re.I,
@@ -40,8 +43,26 @@ ADDRESS_LINE = re.compile(
     r"[A-Z][a-z]+(plein|straat|laan|weg|kade|gracht) \d+.*)\s*$",
     re.I,
 )
-MONTHS = {m: i for i, m in enumerate(
-    "januari februari maart april mei juni juli augustus september oktober november december".split(), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 KENMERK = re.compile(r"\b([0-9]{5,}(?:-[0-9A-Z]+)+|[A-Z]{2,}[-/ ]?\d{3,}[-/0-9A-Z]*)\b")
 CONJUNCTIONS = {"en", "of", "tot", "en/of", "noch", "dan", "als", "c.q."}
@@ -127,7 +148,9 @@ def _split_page(page: Page, removable: set[str]) -> tuple[list[Block], list[Bloc
 
 def _is_bare_label(text: str) -> bool:
     m = SIDEBAR_LABEL.match(text)
-    return bool(m) and not m.group(2).strip() and not text.lower().startswith(("directoraat", "directie"))
+    if m is None:
+        return False
+    return not m.group(2).strip() and not text.lower().startswith(("directoraat", "directie"))
 
 
 def _starts_sidebar_block(text: str) -> bool:
@@ -135,7 +158,7 @@ def _starts_sidebar_block(text: str) -> bool:
 
 
 def _looks_like_body(text: str) -> bool:
-    return len(text) > 60 or text.endswith((".", "?", "!")) and len(text.split()) > 8
+    return len(text) > 60 or (text.endswith((".", "?", "!")) and len(text.split()) > 8)
 
 
 def _median_height(blocks: Iterable[Block]) -> float:
@@ -214,7 +237,7 @@ def _ends_with_hyphen(text: str) -> bool:
 
 def _is_heading(text: str, prev: str, nxt: str) -> bool:
     words = text.split()
-    if not words or len(text) > 70 or len(words) > 10 or text.endswith(SENTENCE_FINAL[:-2] + (",",)):
+    if not words or len(text) > 70 or len(words) > 10 or text.endswith((*SENTENCE_FINAL[:-2], ",")):
         return False
     if not text[:1].isupper() or BULLET.match(text):
         return False
@@ -243,8 +266,10 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
         elif gaps[i] and current:
             yield current.strip(), kind
             current, kind = stripped, "paragraph"
-        elif (not current or prev_text.endswith(SENTENCE_FINAL)) and _is_heading(stripped, prev_text, nxt) and (
-            not nxt or not texts[i + 1].strip() or gaps[i + 1] if i + 1 < len(texts) else True
+        elif (
+            (not current or prev_text.endswith(SENTENCE_FINAL))
+            and _is_heading(stripped, prev_text, nxt)
+            and (not nxt or not texts[i + 1].strip() or gaps[i + 1] if i + 1 < len(texts) else True)
         ):
             if current:
                 yield current.strip(), kind
@@ -259,7 +284,7 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
 
 
 def _next_text(texts: list[str], i: int) -> str:
-    for t in texts[i + 1:]:
+    for t in texts[i + 1 :]:
         if t.strip():
             return t.strip()
     return ""
@@ -277,7 +302,7 @@ def _gaps(lines: list[Block]) -> list[bool]:
     gaps = [False] * len(lines)
     steps = [
         (b.top or 0) - (a.top or 0)
-        for a, b in zip(lines, lines[1:])
+        for a, b in itertools.pairwise(lines)
         if a.top is not None and b.top is not None and 0 < (b.top or 0) - (a.top or 0) < 0.1
     ]
     if not steps:
@@ -305,7 +330,7 @@ def _structural(blocks: list[Block]) -> Iterator[tuple[str, BlockKind]]:
 def _assemble(page: Page, body: list[Block], notes: list[Block]) -> Page:
     parts: list[tuple[str, BlockKind]] = []
     run: list[Block] = []
-    for block in body + [Block("", kind="paragraph")]:
+    for block in [*body, Block("", kind="paragraph")]:
         if block.kind == "line":
             run.append(block)
             continue

@@ -14,16 +14,28 @@ import typer
 
 from sbtext.errors import SbtextError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="What Dutch policy documents expect of de sociale basis.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="What Dutch policy documents expect of de sociale basis."
+)
 annotations_app = typer.Typer(no_args_is_help=True, help="Check and prepare annotation files (JSONL).")
 codebook_app = typer.Typer(no_args_is_help=True, help="See or copy the codebook.")
 app.add_typer(annotations_app, name="annotations")
 app.add_typer(codebook_app, name="codebook")
 
-SpacyModel = Annotated[str | None, typer.Option("--spacy-model", envvar="SBTEXT_SPACY_MODEL",
-                                                help="spaCy pipeline name or path; 'blank' for the offline fallback.")]
-Codebook = Annotated[Path | None, typer.Option("--codebook", exists=True, dir_okay=False, help="Codebook YAML replacing the default.")]
-Models = Annotated[Path | None, typer.Option("--models", exists=True, file_okay=False, help="Folder of trained models.")]
+SpacyModel = Annotated[
+    str | None,
+    typer.Option(
+        "--spacy-model",
+        envvar="SBTEXT_SPACY_MODEL",
+        help="spaCy pipeline name or path; 'blank' for the offline fallback.",
+    ),
+]
+Codebook = Annotated[
+    Path | None, typer.Option("--codebook", exists=True, dir_okay=False, help="Codebook YAML replacing the default.")
+]
+Models = Annotated[
+    Path | None, typer.Option("--models", exists=True, file_okay=False, help="Folder of trained models.")
+]
 
 
 class Engine(str, Enum):
@@ -71,8 +83,17 @@ def analyze_cli(
         bar = tqdm(unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            result = analyze(paths, manifest=manifest, spacy_model=spacy_model, codebook=codebook, models=models,
-                             n_process=n_process, engine=engine.value, top=top, on_document=lambda _: bar.update())
+            result = analyze(
+                paths,
+                manifest=manifest,
+                spacy_model=spacy_model,
+                codebook=codebook,
+                models=models,
+                n_process=n_process,
+                engine=engine.value,
+                top=top,
+                on_document=lambda _: bar.update(),
+            )
         bar.close()
         if engine is Engine.dask:
             from sbtext.distributed import write_parquet
@@ -82,8 +103,11 @@ def analyze_cli(
     except SbtextError as e:
         _fail(e)
     counts = result.run["counts"]
-    typer.echo(f"{counts['documents']} document(s), {counts['pages']} page(s), {counts['passages']} passage(s), "
-               f"{counts['expectations']} expectation(s) -> {out}/", err=True)
+    typer.echo(
+        f"{counts['documents']} document(s), {counts['pages']} page(s), {counts['passages']} passage(s), "
+        f"{counts['expectations']} expectation(s) -> {out}/",
+        err=True,
+    )
     if counts["failed"]:
         typer.echo(f"{counts['failed']} document(s) failed; see {out / 'errors.csv'}", err=True)
         raise typer.Exit(1)
@@ -106,8 +130,13 @@ def evaluate_cli(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             records = read_gold(gold)
-            tagger = tagger_for(Options(spacy_model=spacy_model, codebook=str(codebook) if codebook else None,
-                                        models=str(models) if models else None))
+            tagger = tagger_for(
+                Options(
+                    spacy_model=spacy_model,
+                    codebook=str(codebook) if codebook else None,
+                    models=str(models) if models else None,
+                )
+            )
             scores = evaluate(tagger, records)
     except SbtextError as e:
         _fail(e)

@@ -50,14 +50,25 @@ def leave_one_source_out(records: Sequence[dict[str, Any]], extra: Sequence[dict
 def report(results: pd.DataFrame, nlp: Any, files: Sequence[str]) -> str:
     gold = list(results["gold"])
     lines = [
-        "# Evaluation", "",
+        "# Evaluation",
+        "",
         "Leave-one-source-out cross-validation: for each source document, the models are trained on all",
         "other gold records plus the constructed sentences, and scored on the held-out document only.",
-        "The codebook-only baseline (`models=\"rules\"`) is scored on the same records.",
-        "", f"- gold files: {', '.join(files)}; {len(gold)} held-out records in {results['group'].nunique()} groups",
-        f"- language backend: {backend_of(nlp).notice}", f"- Python {platform.python_version()}", "",
-        "## Overall", "", markdown_table(_overall(results)), "## Per source", "", markdown_table(_per_source(results)),
-        "## Framing confusion (model, gold-positive records)", "", markdown_table(_confusion(results)),
+        'The codebook-only baseline (`models="rules"`) is scored on the same records.',
+        "",
+        f"- gold files: {', '.join(files)}; {len(gold)} held-out records in {results['group'].nunique()} groups",
+        f"- language backend: {backend_of(nlp).notice}",
+        f"- Python {platform.python_version()}",
+        "",
+        "## Overall",
+        "",
+        markdown_table(_overall(results)),
+        "## Per source",
+        "",
+        markdown_table(_per_source(results)),
+        "## Framing confusion (model, gold-positive records)",
+        "",
+        markdown_table(_confusion(results)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -77,16 +88,27 @@ def _per_source(results: pd.DataFrame) -> pd.DataFrame:
     for group, part in results.groupby("group", sort=True):
         for name in ("model", "rules"):
             s = score(list(part["gold"]), list(part[name]))
-            rows.append({"source": group, "tagger": name, "n": s["n"], "positives": sum(g["expectation"] for g in part["gold"]),
-                         "expectation.f1": s["expectation"]["f1"], "framing.macro_f1": s["framing"]["macro_f1"],
-                         "purpose.token_f1": s["purpose"]["token_f1"], "category.acc": s["purpose_category"]["accuracy"]})
+            rows.append(
+                {
+                    "source": group,
+                    "tagger": name,
+                    "n": s["n"],
+                    "positives": sum(g["expectation"] for g in part["gold"]),
+                    "expectation.f1": s["expectation"]["f1"],
+                    "framing.macro_f1": s["framing"]["macro_f1"],
+                    "purpose.token_f1": s["purpose"]["token_f1"],
+                    "category.acc": s["purpose_category"]["accuracy"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _confusion(results: pd.DataFrame) -> pd.DataFrame:
     pos = [(g["framing"], m["framing"]) for g, m in zip(results["gold"], results["model"]) if g["expectation"]]
     matrix = confusion_matrix([g for g, _ in pos], [p for _, p in pos], labels=FRAMES)
-    return pd.DataFrame(matrix, index=[f"gold {f}" for f in FRAMES], columns=[f"pred {f}" for f in FRAMES]).reset_index(names="")
+    return pd.DataFrame(matrix, index=[f"gold {f}" for f in FRAMES], columns=[f"pred {f}" for f in FRAMES]).reset_index(
+        names=""
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

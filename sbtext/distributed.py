@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     from sbtext.api import Analysis
 
 
-def dask_results(paths: Iterable[str | Path], *, manifest: str | Path | None = None,
-                 options: Options = Options(), partitions: int | None = None) -> Iterator[DocResult]:
+def dask_results(
+    paths: Iterable[str | Path],
+    *,
+    manifest: str | Path | None = None,
+    options: Options | None = None,
+    partitions: int | None = None,
+) -> Iterator[DocResult]:
     """Run every document through `process_document` on Dask; results keep the input order."""
     import dask
     import dask.bag as db
 
+    options = options or Options()
     jobs = [(path, meta, options) for path, meta in find_documents(paths, Path(manifest) if manifest else None)]
     if not jobs:
         return

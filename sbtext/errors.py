@@ -35,11 +35,11 @@ class Errors(str, Enum):
     E040 = "the text cannot be decoded as UTF-8, cp1252 or latin-1: {detail}. Save it as UTF-8."
     E041 = "no text found in the document. Check that it is not empty or a scan."
     E050 = "the manifest has a problem at line {line}: {detail}. Fix that line."
-    E051 = "path {path!r} does not exist. Check the spelling or the working directory."
+    E051 = "this path does not exist. Check the spelling or the working directory."
     E060 = "{detail}"
     E070 = "the codebook is invalid: {detail}. Compare it with the default codebook (sbtext codebook show)."
-    E071 = "no trained models found at {path!r}: {detail}. Run `sbtext train` or reinstall sbtext."
-    E080 = "the output folder {path!r} exists and is not empty. Pass --force to overwrite its files."
+    E071 = "no usable trained models here: {detail}. Run `sbtext train` or reinstall sbtext."
+    E080 = "this output exists and is not empty; it is not overwritten. Pass --force (or choose another name) to replace it."
     E090 = "spaCy pipeline {name!r} cannot be loaded: {detail}. Install it, or use --spacy-model blank."
     E099 = "unexpected failure while {stage}: {detail}. Please report this with the file."
 
@@ -52,7 +52,7 @@ class Warnings(str, Enum):
         "(blank Dutch tokenizer, rule sentencizer, simplemma lemmas)."
     )
     W002 = "{n} document(s) failed; see errors.csv."
-    W003 = "{n} page(s) had no text layer and were skipped in {path!r}."
+    W003 = "{n} of {total} page(s) have no text layer (images only) and were skipped; run OCR on the file to read them."
 
 
 class SbtextError(Exception):
@@ -60,7 +60,7 @@ class SbtextError(Exception):
 
     def __init__(
         self,
-        code: Errors,
+        code: Errors | Warnings,
         *,
         path: str = "",
         page: int | None = None,
@@ -89,3 +89,7 @@ class SbtextError(Exception):
 
 class DocumentError(SbtextError):
     """A document cannot be read; the corpus run records it and goes on."""
+
+
+class SbtextWarning(SbtextError):
+    """Something a user should know about a document that was still processed."""

@@ -41,9 +41,17 @@ def predict(tagger: Tagger, records: Sequence[dict[str, Any]]) -> list[dict[str,
     """The tagger's labels for each record's text, tagged as one passage."""
     out = []
     for label in tagger.tag_many(r["text"] for r in records):
-        out.append({"expectation": label.expectation, "framing": label.framing, "purpose": label.purpose,
-                    "purpose_category": label.purpose_category, "spheres": list(label.spheres),
-                    "expectation_score": label.expectation_score, "goal_statement": label.goal_statement})
+        out.append(
+            {
+                "expectation": label.expectation,
+                "framing": label.framing,
+                "purpose": label.purpose,
+                "purpose_category": label.purpose_category,
+                "spheres": list(label.spheres),
+                "expectation_score": label.expectation_score,
+                "goal_statement": label.goal_statement,
+            }
+        )
     return out
 
 
@@ -51,7 +59,9 @@ def score(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]]) -> dic
     """The scores of `pred` against `gold` (same order)."""
     y_true = [bool(g["expectation"]) for g in gold]
     y_pred = [bool(p["expectation"]) for p in pred]
-    precision, recall, f1, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", pos_label=True, zero_division=0)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, y_pred, average="binary", pos_label=True, zero_division=0
+    )
     positive = [(g, p) for g, p in zip(gold, pred) if g["expectation"]]
     framing_true = [g["framing"] for g, _ in positive]
     framing_pred = [p["framing"] for _, p in positive]
@@ -59,11 +69,18 @@ def score(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]]) -> dic
     categories = [(g["purpose_category"], p["purpose_category"]) for g, p in zip(gold, pred) if g["purpose_category"]]
     return {
         "n": len(gold),
-        "expectation": {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4)},
+        "expectation": {
+            "precision": round(float(precision), 4),
+            "recall": round(float(recall), 4),
+            "f1": round(float(f1), 4),
+        },
         "framing": {
             "accuracy": _share(t == p for t, p in zip(framing_true, framing_pred)),
-            "macro_f1": round(float(f1_score(framing_true, framing_pred, labels=FRAMES, average="macro", zero_division=0)), 4)
-            if positive else 0.0,
+            "macro_f1": round(
+                float(f1_score(framing_true, framing_pred, labels=FRAMES, average="macro", zero_division=0)), 4
+            )
+            if positive
+            else 0.0,
         },
         "purpose": {
             "token_f1": round(sum(token_f1(p, g) for g, p in spans) / len(spans), 4) if spans else 0.0,

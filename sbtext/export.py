@@ -45,8 +45,9 @@ def write_text(text: str, path: Path) -> None:
 def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
     """Write a CSV; `excel=True` gives UTF-8 with BOM and semicolons for Dutch Excel."""
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8",
-                  lineterminator="\n")
+        df.to_csv(
+            tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8", lineterminator="\n"
+        )
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -55,11 +56,10 @@ def write_json(data: Any, path: Path) -> None:
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     """One sheet per table, in order, with wrapped text, fitted widths and a frozen header."""
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, df in sheets.items():
-                df.to_excel(writer, sheet_name=name[:31], index=False)
-                _style_sheet(writer.sheets[name[:31]], df)
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            df.to_excel(writer, sheet_name=name[:31], index=False)
+            _style_sheet(writer.sheets[name[:31]], df)
 
 
 def _style_sheet(sheet: Any, df: pd.DataFrame) -> None:
@@ -77,6 +77,7 @@ def _style_sheet(sheet: Any, df: pd.DataFrame) -> None:
 
 def markdown_table(df: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table; newlines inside cells become <br>."""
+
     def cell(value: Any) -> str:
         return str(value).replace("|", "\\|").replace("\n", "<br>")
 

@@ -27,10 +27,12 @@ def kwic(term: str, paths: Iterable[str | Path], *, width: int = 50, spacy_model
     wanted = {term.lower(), _lemma(term.lower())}
     for result in iter_results(paths, options=options):
         texts = [p["text"] for p in result.passages]
-        for passage, doc in zip(result.passages, nlp.pipe(texts, disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")])):
+        for passage, doc in zip(
+            result.passages, nlp.pipe(texts, disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")])
+        ):
             for token in doc:
                 if token.lower_ in wanted or token.lemma_.lower() in wanted:
                     text = doc.text
-                    left = " ".join(text[max(0, token.idx - width):token.idx].split())[-width:]
-                    right = " ".join(text[token.idx + len(token):token.idx + len(token) + width].split())[:width]
+                    left = " ".join(text[max(0, token.idx - width) : token.idx].split())[-width:]
+                    right = " ".join(text[token.idx + len(token) : token.idx + len(token) + width].split())[:width]
                     yield Hit(passage["doc_id"], str(passage["page"]), passage["passage_id"], left, token.text, right)

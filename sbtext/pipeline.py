@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sbtext.clean import clean_document
-from sbtext.errors import DocumentError, Errors, SbtextError
+from sbtext.errors import DocumentError, Errors, SbtextError, SbtextWarning, Warnings
 from sbtext.nlp import load_nlp
 from sbtext.read import find_documents, read_document
 from sbtext.records import Document, DocumentMeta, Passage
@@ -54,9 +54,10 @@ def tagger_for(options: Options) -> Tagger:
     return Tagger(load_nlp(options.spacy_model), codebook=options.codebook, models=models)
 
 
-def process_document(path: str | Path, meta: DocumentMeta | None = None, options: Options = Options()) -> DocResult:
+def process_document(path: str | Path, meta: DocumentMeta | None = None, options: Options | None = None) -> DocResult:
     """Read, clean, segment and tag one document into rows. Never raises for a bad document."""
     path = Path(path)
+    options = options or Options()
     meta = meta or DocumentMeta(doc_id=path.stem, path=str(path))
     timings = dict.fromkeys(STAGES, 0.0)
     stage = "read"
@@ -79,11 +80,24 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
         rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in _tagged(tagger, passages, options)]
         timings["tag"] = _lap(t0)
     except SbtextError as e:
-        return DocResult(document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, e, stage)], timings=timings)
+        return DocResult(
+            document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, e, stage)], timings=timings
+        )
     except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError) as e:
         error = SbtextError(Errors.E099, path=str(path), stage=stage, detail=f"{type(e).__name__}: {e}")
-        return DocResult(document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, error, stage)], timings=timings)
-    return DocResult(document=_document_row(doc.meta, doc, rows, "ok"), passages=rows, timings=timings)
+        return DocResult(
+            document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, error, stage)], timings=timings
+        )
+    notes = [_error_row(meta, w, "read") for w in _scan_warnings(raw)]
+    return DocResult(document=_document_row(doc.meta, doc, rows, "ok"), passages=rows, errors=notes, timings=timings)
+
+
+def _scan_warnings(doc: Document) -> list[SbtextError]:
+    """Pages that are images only in an otherwise readable PDF: they need OCR to be read."""
+    scanned = sum(1 for p in doc.pages if not p.blocks and p.n_images)
+    if not scanned:
+        return []
+    return [SbtextWarning(Warnings.W003, path=doc.meta.path, stage="read", n=scanned, total=len(doc.pages))]
 
 
 def _lap(start: float) -> float:
@@ -99,26 +113,49 @@ def _tagged(tagger: Tagger, passages: list[Passage], options: Options) -> Iterat
 
 def _passage_row(doc: Document, p: Passage, labels: Row) -> Row:
     return {
-        "doc_id": p.doc_id, "source": doc.meta.source or doc.meta.doc_id, "page": p.page,
-        "page_index": p.page_index, "passage_id": p.passage_id, "paragraph": p.paragraph,
-        "kind": p.kind, "section": p.section, "char_start": p.char_start, "char_end": p.char_end,
-        "text": p.text, "context": p.context, **labels,
+        "doc_id": p.doc_id,
+        "source": doc.meta.source or doc.meta.doc_id,
+        "page": p.page,
+        "page_index": p.page_index,
+        "passage_id": p.passage_id,
+        "paragraph": p.paragraph,
+        "kind": p.kind,
+        "section": p.section,
+        "char_start": p.char_start,
+        "char_end": p.char_end,
+        "text": p.text,
+        "context": p.context,
+        **labels,
     }
 
 
 def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], status: str) -> Row:
     return {
-        "doc_id": meta.doc_id, "path": meta.path, "source": meta.source or meta.doc_id, "title": meta.title,
-        "doc_type": meta.doc_type, "date": meta.date, "kenmerk": meta.kenmerk, "url": meta.url,
-        "format": meta.fmt, "n_pages": len(doc.pages) if doc else 0, "n_passages": len(rows),
-        "n_expectations": sum(1 for r in rows if r.get("expectation")), "sha256": meta.sha256, "status": status,
+        "doc_id": meta.doc_id,
+        "path": meta.path,
+        "source": meta.source or meta.doc_id,
+        "title": meta.title,
+        "doc_type": meta.doc_type,
+        "date": meta.date,
+        "kenmerk": meta.kenmerk,
+        "url": meta.url,
+        "format": meta.fmt,
+        "n_pages": len(doc.pages) if doc else 0,
+        "n_passages": len(rows),
+        "n_expectations": sum(1 for r in rows if r.get("expectation")),
+        "sha256": meta.sha256,
+        "status": status,
     }
 
 
 def _error_row(meta: DocumentMeta, e: SbtextError, stage: str) -> Row:
     return {
-        "doc_id": meta.doc_id, "path": meta.path, "stage": e.stage or stage, "code": e.code,
-        "page": "" if e.page is None else e.page, "message": e.message,
+        "doc_id": meta.doc_id,
+        "path": meta.path,
+        "stage": e.stage or stage,
+        "code": e.code,
+        "page": "" if e.page is None else e.page,
+        "message": e.message,
     }
 
 
@@ -126,10 +163,11 @@ def iter_results(
     paths: Iterable[str | Path],
     *,
     manifest: str | Path | None = None,
-    options: Options = Options(),
+    options: Options | None = None,
     n_process: int = 1,
 ) -> Iterator[DocResult]:
     """Stream documents through `process_document`, in input order, on one or more processes."""
+    options = options or Options()
     jobs = list(find_documents(paths, Path(manifest) if manifest else None))
     if n_process <= 1 or len(jobs) < 2:
         for path, meta in jobs:

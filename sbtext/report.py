@@ -37,13 +37,23 @@ def passage_html(text: str, cues: list[tuple[int, int, str, str]]) -> str:
     if purpose:
         s, e, _, t = purpose[0]
         inner = highlight(text[s:e], [(a - s, b - s, c, tt) for a, b, c, tt in others if a >= s and b <= e])
-        return (highlight(text[:s], [x for x in others if x[1] <= s]) + f'<mark class="purpose" title="{html.escape(t)}">'
-                + inner + "</mark>" + highlight(text[e:], [(a - e, b - e, c, tt) for a, b, c, tt in others if a >= e]))
+        return (
+            highlight(text[:s], [x for x in others if x[1] <= s])
+            + f'<mark class="purpose" title="{html.escape(t)}">'
+            + inner
+            + "</mark>"
+            + highlight(text[e:], [(a - e, b - e, c, tt) for a, b, c, tt in others if a >= e])
+        )
     return highlight(text, others)
 
 
-def report_html(table: pd.DataFrame, passages: pd.DataFrame, documents: pd.DataFrame,
-                cue_lookup: dict[str, list[tuple[int, int, str, str]]], run: dict[str, Any]) -> str:
+def report_html(
+    table: pd.DataFrame,
+    passages: pd.DataFrame,
+    documents: pd.DataFrame,
+    cue_lookup: dict[str, list[tuple[int, int, str, str]]],
+    run: dict[str, Any],
+) -> str:
     """The whole report as one HTML string."""
     parts = [
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>sbtext report</title>",
@@ -59,7 +69,9 @@ def report_html(table: pd.DataFrame, passages: pd.DataFrame, documents: pd.DataF
     found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
     for doc_id, group in found.groupby("doc_id", sort=False):
         title = documents.loc[documents["doc_id"] == doc_id, "title"]
-        parts.append(f"<h2>{html.escape(str(doc_id))}</h2><p class='meta'>{html.escape(str(title.iloc[0]) if len(title) else '')}</p>")
+        parts.append(
+            f"<h2>{html.escape(str(doc_id))}</h2><p class='meta'>{html.escape(str(title.iloc[0]) if len(title) else '')}</p>"
+        )
         for _, r in group.iterrows():
             body = passage_html(r["text"], cue_lookup.get(r["passage_id"], []))
             parts.append(

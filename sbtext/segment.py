@@ -23,20 +23,22 @@ SPLIT_KINDS = {"paragraph", "table_cell", "footnote"}
 def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
     """Yield the passages of a cleaned document, page by page, in reading order."""
     jobs = [(page, span) for page in doc.pages for span in page.spans if span.kind in SPLIT_KINDS]
-    parsed = dict(zip(
-        ((page.index, span.start) for page, span in jobs),
-        nlp.pipe(
-            (page.text[span.start:span.end] for page, span in jobs),
-            disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")],
-        ),
-    ))
+    parsed = dict(
+        zip(
+            ((page.index, span.start) for page, span in jobs),
+            nlp.pipe(
+                (page.text[span.start : span.end] for page, span in jobs),
+                disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")],
+            ),
+        )
+    )
     ids: set[str] = set()
     section = ""
     for page in doc.pages:
         lead_in = ""
         for number, span in enumerate(page.spans, start=1):
             if span.kind == "heading":
-                section = page.text[span.start:span.end]
+                section = page.text[span.start : span.end]
             for start, end in _pieces(page, span, parsed.get((page.index, span.start))):
                 passage = _passage(doc.doc_id, page, number, start, end, _kind(span), section, ids)
                 if span.kind == "bullet":
@@ -77,11 +79,11 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _wrong_split(doc: Doc, previous: tuple[int, int], start: int) -> bool:
-    before = doc.text[previous[0]:previous[1]]
+    before = doc.text[previous[0] : previous[1]]
     last_word = before.split()[-1].lower() if before.split() else ""
-    after = doc.text[start:start + 1]
+    after = doc.text[start : start + 1]
     ends = before.rstrip().endswith((".", "!", "?", ":", "…", ".)", ".’", ".”", '."', "'"))
-    return last_word in ABBREVIATIONS or after.islower() and not ends or not ends and after.isalpha()
+    return last_word in ABBREVIATIONS or (after.islower() and not ends) or (not ends and after.isalpha())
 
 
 def _passage(
@@ -96,8 +98,16 @@ def _passage(
         passage_id = f"{base}-{n}"
     ids.add(passage_id)
     return Passage(
-        passage_id=passage_id, doc_id=doc_id, page=page.label, page_index=page.index, paragraph=number,
-        char_start=start, char_end=end, text=text, kind=kind, section=section if kind != "heading" else "",
+        passage_id=passage_id,
+        doc_id=doc_id,
+        page=page.label,
+        page_index=page.index,
+        paragraph=number,
+        char_start=start,
+        char_end=end,
+        text=text,
+        kind=kind,
+        section=section if kind != "heading" else "",
     )
 
 

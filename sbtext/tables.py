@@ -16,18 +16,61 @@ from sbtext.codebook import CATEGORIES, SPHERES
 
 TABLE_COLUMNS = ["Bron", "Verwachting van de sociale basis", "Waartoe moet dit dienen?"]
 PASSAGE_COLUMNS = [
-    "doc_id", "source", "page", "page_index", "passage_id", "paragraph", "kind", "section", "char_start",
-    "char_end", "text", "context", "expectation", "expectation_score", "framing", "score_intrinsic",
-    "score_instrumental", "score_both", "purpose", "purpose_start", "purpose_end", "purpose_category",
-    "spheres", "actors", "goal_statement", "cues", "cue_offsets",
+    "doc_id",
+    "source",
+    "page",
+    "page_index",
+    "passage_id",
+    "paragraph",
+    "kind",
+    "section",
+    "char_start",
+    "char_end",
+    "text",
+    "context",
+    "expectation",
+    "expectation_score",
+    "framing",
+    "score_intrinsic",
+    "score_instrumental",
+    "score_both",
+    "purpose",
+    "purpose_start",
+    "purpose_end",
+    "purpose_category",
+    "spheres",
+    "actors",
+    "goal_statement",
+    "cues",
+    "cue_offsets",
 ]
 DOCUMENT_COLUMNS = [
-    "doc_id", "path", "source", "title", "doc_type", "date", "kenmerk", "url", "format", "n_pages",
-    "n_passages", "n_expectations", "sha256", "status",
+    "doc_id",
+    "path",
+    "source",
+    "title",
+    "doc_type",
+    "date",
+    "kenmerk",
+    "url",
+    "format",
+    "n_pages",
+    "n_passages",
+    "n_expectations",
+    "sha256",
+    "status",
 ]
 ERROR_COLUMNS = ["doc_id", "path", "stage", "code", "page", "message"]
 LONG_COLUMNS = [
-    "source", "column", "quote", "page", "doc_id", "passage_id", "score", "framing", "purpose_category",
+    "source",
+    "column",
+    "quote",
+    "page",
+    "doc_id",
+    "passage_id",
+    "score",
+    "framing",
+    "purpose_category",
 ]
 FRAMING_ORDER = ["intrinsic", "instrumental", "both"]
 
@@ -59,8 +102,9 @@ def expectations_long(passages: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
 
 def _top_expectations(group: pd.DataFrame, top: int) -> pd.DataFrame:
     found = group[group["expectation"].astype(bool)]
-    found = found.sort_values(["expectation_score", "doc_id", "page_index", "char_start"],
-                              ascending=[False, True, True, True], kind="stable")
+    found = found.sort_values(
+        ["expectation_score", "doc_id", "page_index", "char_start"], ascending=[False, True, True, True], kind="stable"
+    )
     found = found[~found["text"].map(_key).duplicated()]
     return found.head(top)
 
@@ -84,8 +128,14 @@ def _purposes(source: Any, chosen: pd.DataFrame, group: pd.DataFrame, top: int) 
 
 def _quote(source: Any, column: str, quote: str, r: pd.Series) -> dict[str, Any]:
     return {
-        "source": source, "column": column, "quote": quote, "page": str(r["page"]), "doc_id": r["doc_id"],
-        "passage_id": r["passage_id"], "score": r["expectation_score"], "framing": r["framing"],
+        "source": source,
+        "column": column,
+        "quote": quote,
+        "page": str(r["page"]),
+        "doc_id": r["doc_id"],
+        "passage_id": r["passage_id"],
+        "score": r["expectation_score"],
+        "framing": r["framing"],
         "purpose_category": r["purpose_category"],
     }
 
@@ -107,7 +157,9 @@ def framing_by_source(passages: pd.DataFrame) -> pd.DataFrame:
     found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
     table = pd.crosstab(found["source"], found["framing"]).reindex(columns=FRAMING_ORDER, fill_value=0)
     table["expectations"] = table.sum(axis=1)
-    table["share_instrumental"] = (table["instrumental"] / table["expectations"].where(table["expectations"] > 0)).round(3)
+    table["share_instrumental"] = (
+        table["instrumental"] / table["expectations"].where(table["expectations"] > 0)
+    ).round(3)
     return table.reset_index().rename_axis(columns=None)
 
 
@@ -125,5 +177,7 @@ def spheres_by_framing(passages: pd.DataFrame) -> pd.DataFrame:
     found["sphere"] = found["spheres"].fillna("").str.split(";")
     found = found.explode("sphere")
     found = found[found["sphere"].isin(SPHERES)]
-    table = pd.crosstab(found["sphere"], found["framing"]).reindex(index=list(SPHERES), columns=FRAMING_ORDER, fill_value=0)
+    table = pd.crosstab(found["sphere"], found["framing"]).reindex(
+        index=list(SPHERES), columns=FRAMING_ORDER, fill_value=0
+    )
     return table.reset_index().rename_axis(columns=None)

@@ -45,7 +45,8 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
         cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
         cat_docs = list(tagger.docs(with_cat[i]["purpose"] for i in cats))
         models.category = make_classifier().fit(
-            features(cat_docs, has_purpose=[True] * len(cat_docs)), [with_cat[i]["purpose_category"] for i in cats])
+            features(cat_docs, has_purpose=[True] * len(cat_docs)), [with_cat[i]["purpose_category"] for i in cats]
+        )
     return models
 
 
@@ -59,7 +60,9 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train(gold: Sequence[Path], out: Path, *, spacy_model: str | None = None, codebook: Path | None = None) -> dict[str, Any]:
+def train(
+    gold: Sequence[Path], out: Path, *, spacy_model: str | None = None, codebook: Path | None = None
+) -> dict[str, Any]:
     """Train from gold files, save the models into `out`, and return the manifest."""
     records = read_gold(gold)
     nlp = load_nlp(spacy_model)
@@ -67,18 +70,22 @@ def train(gold: Sequence[Path], out: Path, *, spacy_model: str | None = None, co
     models = fit_models(records, tagger)
     tagger.models = models
     manifest = {
-        "sbtext_version": __version__, "sklearn_version": sklearn.__version__, "spacy_version": spacy.__version__,
-        "backend": backend_of(nlp).name, "codebook_sha256": tagger.codebook.sha256,
+        "sbtext_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "spacy_version": spacy.__version__,
+        "backend": backend_of(nlp).name,
+        "codebook_sha256": tagger.codebook.sha256,
         "training_files": {Path(p).name: file_hash(Path(p)) for p in gold},
         "counts": {
-            "records": len(records), "expectations": sum(bool(r["expectation"]) for r in records),
+            "records": len(records),
+            "expectations": sum(bool(r["expectation"]) for r in records),
             "framing": dict(Counter(r["framing"] for r in records if r["expectation"])),
             "purpose_category": dict(Counter(r["purpose_category"] for r in records if r["purpose_category"])),
             "by_origin": dict(Counter(r.get("origin", Path(r["_file"]).stem) for r in records)),
         },
         "training_set_scores": score(records, predict(tagger, records)),
         "note": "training_set_scores are measured on the training data and are optimistic; "
-                "see annotations/EVALUATION.md for leave-one-source-out estimates.",
+        "see annotations/EVALUATION.md for leave-one-source-out estimates.",
     }
     models.save(out, manifest)
     return manifest

@@ -42,7 +42,11 @@ def test_running_header_footer_and_page_numbers_are_removed():
 
 def test_sidebar_becomes_metadata_and_leaves_the_body():
     page = lines(
-        "Datum", "14 maart 2024", "Kenmerk", "4012345-1061234-DMO", "",
+        "Datum",
+        "14 maart 2024",
+        "Kenmerk",
+        "4012345-1061234-DMO",
+        "",
         "Gemeenten rekenen op vrijwilligers in de wijk.",
     )
     cleaned = clean_document(doc_of(page))

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from tests_helpers import sentences
 
 from sbtext.errors import SbtextError
 from sbtext.nlp import backend_of, load_nlp
-from tests_helpers import sentences
 
 
 def test_backend_is_reported(nlp, model_name):

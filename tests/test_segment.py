@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE
+
 from sbtext.clean import clean_document
 from sbtext.read import read_document
 from sbtext.segment import split_passages
@@ -22,7 +22,7 @@ def test_offsets_round_trip(seed_passages):
         pages = {p.index: p for p in doc.pages}
         assert passages
         for p in passages:
-            assert pages[p.page_index].text[p.char_start:p.char_end] == p.text
+            assert pages[p.page_index].text[p.char_start : p.char_end] == p.text
 
 
 def test_ids_are_unique_and_stable(seed_passages, nlp):

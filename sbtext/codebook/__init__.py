@@ -21,9 +21,16 @@ from sbtext.errors import Errors, SbtextError
 
 SPHERES = ("persoonlijk", "gemeenschappelijk", "institutioneel")
 CATEGORIES = (
-    "zorg_toegankelijk_betaalbaar", "arbeidsmarkt_ontlasten_professionals", "kosten_besparing",
-    "preventie_gezondheid", "zelfredzaamheid_langer_thuis", "welzijn_participatie_eenzaamheid",
-    "veiligheid_leefbaarheid", "opgroeien_opvoeden", "bestaanszekerheid_armoede", "other",
+    "zorg_toegankelijk_betaalbaar",
+    "arbeidsmarkt_ontlasten_professionals",
+    "kosten_besparing",
+    "preventie_gezondheid",
+    "zelfredzaamheid_langer_thuis",
+    "welzijn_participatie_eenzaamheid",
+    "veiligheid_leefbaarheid",
+    "opgroeien_opvoeden",
+    "bestaanszekerheid_armoede",
+    "other",
 )
 FRAMINGS = ("intrinsic", "instrumental", "both", "none")
 CUE_LISTS = ("core", "expectation", "intrinsic", "instrumental", "purpose_markers", "goal", "describe")

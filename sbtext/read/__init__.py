@@ -22,8 +22,16 @@ from sbtext.records import Document, DocumentMeta, Page
 __all__ = ["SUPPORTED", "decode_text", "find_documents", "read_document", "read_manifest"]
 
 SUPPORTED = {
-    ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".xml": "xml", ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xml": "xml",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
 }
 MANIFEST_NAMES = ("manifest.csv",)
 MANIFEST_FIELDS = ("path", "doc_id", "source", "title", "doc_type", "date", "kenmerk", "url")
@@ -50,8 +58,14 @@ def _check_content(path: Path, fmt: str, data: bytes) -> None:
     if not data.strip():
         raise DocumentError(Errors.E002, path=str(path), stage="read")
     found = sniff(data)
-    expected = {"pdf": {"pdf"}, "docx": {"zip"}, "html": {"html", "xml"}, "xml": {"xml", "html"},
-                "text": {"text"}, "markdown": {"text"}}[fmt]
+    expected = {
+        "pdf": {"pdf"},
+        "docx": {"zip"},
+        "html": {"html", "xml"},
+        "xml": {"xml", "html"},
+        "text": {"text"},
+        "markdown": {"text"},
+    }[fmt]
     if found not in expected and not (fmt == "docx" and found == "text"):
         raise DocumentError(Errors.E003, path=str(path), stage="read", suffix=path.suffix, found=found.upper())
 

@@ -51,8 +51,12 @@ def _check_package(path: Path) -> None:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > MAX_PART_BYTES or (info.file_size > 10_000_000 and ratio > MAX_RATIO):
                 raise DocumentError(
-                    Errors.E021, path=str(path), stage="read",
-                    part=info.filename, size=info.file_size, limit=MAX_PART_BYTES,
+                    Errors.E021,
+                    path=str(path),
+                    stage="read",
+                    part=info.filename,
+                    size=info.file_size,
+                    limit=MAX_PART_BYTES,
                 )
 
 

@@ -23,8 +23,23 @@ PARAGRAPHS = {"p", "al", "blockquote", "dd", "dt", "div.al", "caption"}
 BULLETS = {"li"}
 CELLS = {"td", "th", "entry"}
 BLOCKS = HEADINGS | PARAGRAPHS | BULLETS | CELLS
-SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "button", "aside",
-        "meta", "link", "metadata", "head", "noot.nr", "template"}
+SKIP = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "noscript",
+    "form",
+    "button",
+    "aside",
+    "meta",
+    "link",
+    "metadata",
+    "head",
+    "noot.nr",
+    "template",
+}
 CHROME_IDS = re.compile(r"(^|[-_ ])(nav|menu|header|footer|breadcrumb|cookie|skip|sidebar|zoek)", re.I)
 FOOTNOTE_CLASS = re.compile(r"(voetnoot|voetnoten|footnote|noten\b|notes\b)", re.I)
 DECLARATIONS = re.compile(rb"<!(DOCTYPE[^>]*\[|ENTITY)", re.I)
@@ -48,12 +63,15 @@ def read_xml(path: Path, data: bytes) -> tuple[list[Page], dict[str, str]]:
     """Read an XML publication: its text as blocks and its `meta` elements."""
     found = DECLARATIONS.search(data[:65536])
     if found:
-        raise DocumentError(
-            Errors.E030, path=str(path), stage="read", detail=found.group(0).decode(errors="replace")
-        )
+        raise DocumentError(Errors.E030, path=str(path), stage="read", detail=found.group(0).decode(errors="replace"))
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(data, parser=parser)
@@ -74,9 +92,15 @@ def _tag(el: etree._Element) -> str:
 
 def _meta(root: etree._Element) -> dict[str, str]:
     names = {
-        "dc.title": "title", "dcterms.title": "title", "dcterms.issued": "date",
-        "dc.date": "date", "dcterms.available": "date", "overheidop.kenmerk": "kenmerk",
-        "overheidop.ondernummer": "kenmerk", "dc.type": "doc_type", "dcterms.type": "doc_type",
+        "dc.title": "title",
+        "dcterms.title": "title",
+        "dcterms.issued": "date",
+        "dc.date": "date",
+        "dcterms.available": "date",
+        "overheidop.kenmerk": "kenmerk",
+        "overheidop.ondernummer": "kenmerk",
+        "dc.type": "doc_type",
+        "dcterms.type": "doc_type",
         "overheidop.dossiernummer": "dossier",
     }
     meta: dict[str, str] = {}

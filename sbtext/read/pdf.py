@@ -33,9 +33,7 @@ def read_pdf(path: Path) -> list[Page]:
         pdf.close()
     scanned = count_scanned(pages)
     if pages and scanned == len(pages):
-        raise DocumentError(
-            Errors.E012, path=str(path), stage="read", n_scanned=scanned, n_pages=len(pages)
-        )
+        raise DocumentError(Errors.E012, path=str(path), stage="read", n_scanned=scanned, n_pages=len(pages))
     return pages
 
 

@@ -46,9 +46,7 @@ def looks_like_markdown(text: str) -> bool:
     return len(MD_MARKS.findall(text[:200_000])) >= 3
 
 
-def read_text(
-    path: Path, data: bytes, *, markdown: bool | None = None
-) -> tuple[list[Page], dict[str, str]]:
+def read_text(path: Path, data: bytes, *, markdown: bool | None = None) -> tuple[list[Page], dict[str, str]]:
     """Read a text or Markdown file into pages of lines; form feeds separate pages.
 
     `markdown=None` decides from the content.

@@ -71,18 +71,33 @@ class Tagger:
         spheres = m.spheres.predict_proba(x) if m.spheres else None
         labels = []
         for k, doc in enumerate(docs):
-            labels.append(self._label(doc, float(expect[k]), framing[k], spheres[k] if spheres is not None else None,
-                                      purposes[k], goals[k]))
+            labels.append(
+                self._label(
+                    doc,
+                    float(expect[k]),
+                    framing[k],
+                    spheres[k] if spheres is not None else None,
+                    purposes[k],
+                    goals[k],
+                )
+            )
         return labels
 
-    def _label(self, doc: Doc, score: float, framing: dict[str, float], sphere_proba: Any,
-               purpose: Purpose | None, goal: Purpose | None) -> Label:
+    def _label(
+        self,
+        doc: Doc,
+        score: float,
+        framing: dict[str, float],
+        sphere_proba: Any,
+        purpose: Purpose | None,
+        goal: Purpose | None,
+    ) -> Label:
         spans = cue_spans(doc)
         is_expectation = score >= 0.5
         chosen = goal if goal and (purpose is None or not is_expectation) else purpose
         if not is_expectation and goal is None:
             chosen = None
-        text = doc.text[chosen.start:chosen.end] if chosen else ""
+        text = doc.text[chosen.start : chosen.end] if chosen else ""
         return Label(
             expectation=is_expectation,
             expectation_score=round(score, 4),
@@ -95,8 +110,8 @@ class Tagger:
             purpose_end=chosen.end if chosen else -1,
             purpose_category=self.category(text) if text else "",
             goal_statement=goal is not None,
-            cues=tuple(Cue(s.label_, s.id_, s.text, s.start_char - doc[0].idx, s.end_char - doc[0].idx)
-                       for s in spans) + _purpose_cue(doc, chosen),
+            cues=tuple(Cue(s.label_, s.id_, s.text, s.start_char - doc[0].idx, s.end_char - doc[0].idx) for s in spans)
+            + _purpose_cue(doc, chosen),
         )
 
     def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:
@@ -116,7 +131,7 @@ class Tagger:
 def _purpose_cue(doc: Doc, chosen: Purpose | None) -> tuple[Cue, ...]:
     if chosen is None:
         return ()
-    return (Cue("purpose", chosen.marker, doc.text[chosen.start:chosen.end], chosen.start, chosen.end),)
+    return (Cue("purpose", chosen.marker, doc.text[chosen.start : chosen.end], chosen.start, chosen.end),)
 
 
 def _framing_scores(m: Models, x: Any, docs: list[Doc]) -> list[dict[str, float]]:

@@ -35,24 +35,47 @@ from sbtext.tag.rules import cue_counts, cue_spans
 
 RANDOM_STATE = 0
 CUE_FEATURES = (
-    *CUE_LISTS, *(f"sphere:{s}" for s in SPHERES), *(f"category:{c}" for c in CATEGORIES if c != "other"),
+    *CUE_LISTS,
+    *(f"sphere:{s}" for s in SPHERES),
+    *(f"category:{c}" for c in CATEGORIES if c != "other"),
 )
 CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + ["has_purpose", "any_actor"]
 MODEL_NAMES = ("expectation", "framing", "spheres", "category")
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
-    "collections.defaultdict", "numpy.dtype", "numpy.float64", "numpy.int64", "numpy.ndarray",
-    "builtins.dict", "builtins.list", "builtins.str", "builtins.tuple", "builtins.float", "builtins.int",
-    "scipy.sparse._csr.csr_matrix", "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration",
-    "sklearn.compose._column_transformer.ColumnTransformer", "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer", "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.model_selection._split.StratifiedKFold", "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.pipeline.Pipeline", "sklearn.preprocessing._data.MaxAbsScaler",
-    "sklearn.preprocessing._label.LabelBinarizer", "sklearn.utils._bunch.Bunch",
-    "sklearn.compose._column_transformer._RemainderColsList", "builtins.slice",
-    "numpy.random._mt19937.MT19937", "numpy.random.mtrand.RandomState", "numpy.str_",
-    "sklearn.frozen._frozen.FrozenEstimator", "builtins.bool", "builtins.NoneType",
+    "collections.defaultdict",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.str",
+    "builtins.tuple",
+    "builtins.float",
+    "builtins.int",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+    "sklearn.compose._column_transformer._RemainderColsList",
+    "builtins.slice",
+    "numpy.random._mt19937.MT19937",
+    "numpy.random.mtrand.RandomState",
+    "numpy.str_",
+    "sklearn.frozen._frozen.FrozenEstimator",
+    "builtins.bool",
+    "builtins.NoneType",
 ]
 
 
@@ -77,8 +100,13 @@ def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Pipeline:
     columns = ColumnTransformer(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1), "lemmas"),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                      min_df=2, max_features=40_000), "text"),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=40_000
+                ),
+                "text",
+            ),
             ("cues", MaxAbsScaler(), CUE_COLUMNS),
         ],
         transformer_weights={"words": 1.0, "chars": 1.0, "cues": 1.5},
@@ -127,7 +155,7 @@ def load_models(folder: str | Path | None = None) -> Models:
     if not manifest_file.is_file():
         raise SbtextError(Errors.E071, path=str(folder), detail="manifest.json is missing")
     digest = hashlib.sha256()
-    for file in sorted(folder.glob("*.skops")) + [manifest_file]:
+    for file in [*sorted(folder.glob("*.skops")), manifest_file]:
         digest.update(file.read_bytes())
     models = Models(manifest=json.loads(manifest_file.read_text(encoding="utf-8")), sha256=digest.hexdigest())
     for name in MODEL_NAMES:

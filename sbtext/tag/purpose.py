@@ -15,26 +15,91 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 BOUNDARY = {".", ";", ":", "!", "?", "•", "…"}
-NEW_CLAUSE = {"maar", "terwijl", "omdat", "want", "hoewel", "doordat", "aangezien", "tenzij", "zodra",
-              "wat", "waarbij", "dit", "dat", "die", "en", "of"}
+NEW_CLAUSE = {
+    "maar",
+    "terwijl",
+    "omdat",
+    "want",
+    "hoewel",
+    "doordat",
+    "aangezien",
+    "tenzij",
+    "zodra",
+    "wat",
+    "waarbij",
+    "dit",
+    "dat",
+    "die",
+    "en",
+    "of",
+}
 MARKERS: tuple[tuple[str, ...], ...] = (
-    ("ter", "voorkoming", "van"), ("ter", "bevordering", "van"), ("ter", "versterking", "van"),
-    ("ten", "behoeve", "van"), ("met", "als", "doel"), ("met", "het", "doel"), ("met", "het", "oog", "op"),
-    ("draagt", "bij", "aan"), ("dragen", "bij", "aan"), ("bijdragen", "aan"), ("bijdraagt", "aan"),
-    ("bij", "te", "dragen", "aan"), ("leidt", "tot"), ("leiden", "tot"), ("gericht", "op"),
-    ("zodat",), ("opdat",), ("waardoor",), ("teneinde",), ("om",),
+    ("ter", "voorkoming", "van"),
+    ("ter", "bevordering", "van"),
+    ("ter", "versterking", "van"),
+    ("ten", "behoeve", "van"),
+    ("met", "als", "doel"),
+    ("met", "het", "doel"),
+    ("met", "het", "oog", "op"),
+    ("draagt", "bij", "aan"),
+    ("dragen", "bij", "aan"),
+    ("bijdragen", "aan"),
+    ("bijdraagt", "aan"),
+    ("bij", "te", "dragen", "aan"),
+    ("leidt", "tot"),
+    ("leiden", "tot"),
+    ("gericht", "op"),
+    ("zodat",),
+    ("opdat",),
+    ("waardoor",),
+    ("teneinde",),
+    ("om",),
 )
 MODALS = {"kan", "kunnen", "zal", "zullen", "moet", "moeten", "helpt", "helpen"}
-PURPOSE_VERBS = {"verminderen", "voorkomen", "terugdringen", "terug", "vervangen", "uitstellen", "ontlasten",
-                 "omlaag", "beperken", "verlagen", "opvangen", "garanderen", "borgen", "bevorderen",
-                 "verbeteren", "vergroten", "versterken", "overbodig", "houden", "maken"}
+PURPOSE_VERBS = {
+    "verminderen",
+    "voorkomen",
+    "terugdringen",
+    "terug",
+    "vervangen",
+    "uitstellen",
+    "ontlasten",
+    "omlaag",
+    "beperken",
+    "verlagen",
+    "opvangen",
+    "garanderen",
+    "borgen",
+    "bevorderen",
+    "verbeteren",
+    "vergroten",
+    "versterken",
+    "overbodig",
+    "houden",
+    "maken",
+}
 CONDITION_STARTS = {"als", "wanneer", "indien", "door", "doordat"}
 GOAL_STARTS = (
-    ("het", "doel", "is"), ("het", "doel", "[is]"), ("doel", "is"), ("ons", "doel", "is"),
-    ("de", "ambitie", "is"), ("de", "ambitie", "van"), ("het", "kabinet", "wil"), ("we", "willen"),
-    ("wij", "willen"), ("het", "streven", "is"), ("we", "streven", "naar"), ("wij", "streven", "naar"),
-    ("behouden", "van"), ("behoud", "van"), ("vergroting", "van"), ("verbetering", "van"),
-    ("versterking", "van"), ("doel", ":"), ("doelstelling", ":"), ("ambitie", ":"),
+    ("het", "doel", "is"),
+    ("het", "doel", "[is]"),
+    ("doel", "is"),
+    ("ons", "doel", "is"),
+    ("de", "ambitie", "is"),
+    ("de", "ambitie", "van"),
+    ("het", "kabinet", "wil"),
+    ("we", "willen"),
+    ("wij", "willen"),
+    ("het", "streven", "is"),
+    ("we", "streven", "naar"),
+    ("wij", "streven", "naar"),
+    ("behouden", "van"),
+    ("behoud", "van"),
+    ("vergroting", "van"),
+    ("verbetering", "van"),
+    ("versterking", "van"),
+    ("doel", ":"),
+    ("doelstelling", ":"),
+    ("ambitie", ":"),
 )
 SHORT_INFINITIVES = {"gaan", "doen", "staan", "zijn", "slaan", "zien", "bestaan", "ontstaan", "voldoen"}
 
@@ -72,7 +137,7 @@ def find_purpose(doc: Doc | Span) -> Purpose | None:
 
 def _marker_at(tokens: list[Token], i: int) -> tuple[str, ...] | None:
     for marker in MARKERS:
-        words = [t.lower_ for t in tokens[i:i + len(marker)]]
+        words = [t.lower_ for t in tokens[i : i + len(marker)]]
         if tuple(words) == marker:
             return marker
     return None
@@ -114,7 +179,7 @@ def _om_clause_end(tokens: list[Token], start: int, end: int) -> int | None:
 
 def _is_infinitive(token: Token) -> bool:
     word = token.lower_
-    if token.pos_ in {"VERB", "AUX"} and token.morph.get("VerbForm") == ["Inf"]:
+    if token.pos_ in {"VERB", "AUX"} and "Inf" in token.morph.get("VerbForm", []):
         return True
     return word.isalpha() and (word.endswith("en") or word in SHORT_INFINITIVES) and len(word) > 2
 
@@ -138,7 +203,7 @@ def _trim(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
 
 
 def _conditional(tokens: list[Token], offset: int) -> Purpose | None:
-    """"Als/Wanneer/Door ..., dan ...": the consequence is what the condition serves."""
+    """ "Als/Wanneer/Door ..., dan ...": the consequence is what the condition serves."""
     if not tokens or tokens[0].lower_ not in CONDITION_STARTS:
         return None
     for i, token in enumerate(tokens[1:], start=1):
@@ -150,7 +215,7 @@ def _conditional(tokens: list[Token], offset: int) -> Purpose | None:
 
 
 def _modal_purpose(tokens: list[Token], offset: int) -> Purpose | None:
-    """"... kan de druk op X verminderen": from after the modal to the purpose verb."""
+    """ "... kan de druk op X verminderen": from after the modal to the purpose verb."""
     for i, token in enumerate(tokens):
         if token.lower_ not in MODALS:
             continue
@@ -176,8 +241,13 @@ def find_goal(doc: Doc | Span) -> Purpose | None:
     offset = doc[0].idx
     words = tuple(t.lower_ for t in tokens[:4])
     for start in GOAL_STARTS:
-        if words[:len(start)] == start:
-            first = len(start) if start[-1] not in {"van"} and start[0] not in {"behouden", "behoud", "vergroting", "verbetering", "versterking"} else 0
+        if words[: len(start)] == start:
+            first = (
+                len(start)
+                if start[-1] not in {"van"}
+                and start[0] not in {"behouden", "behoud", "vergroting", "verbetering", "versterking"}
+                else 0
+            )
             span = _trim(tokens, first, _clause_end(tokens, first) if first else len(tokens))
             if span:
                 return Purpose(span[0] - offset, span[1] - offset, " ".join(start), goal=True)

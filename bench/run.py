@@ -1,0 +1,161 @@
+"""Benchmark: full pipeline versus the floor, peak memory per corpus size, scaling to 2 processes.
+
+Each measurement runs in a fresh subprocess so that its peak RSS is its own. Results go to
+bench/RESULTS.md with the machine and versions. Usage: python bench/run.py [--sizes 10 100 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import make_corpus  # noqa: E402
+
+WORKER = r"""
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+mode, folder, n_process = sys.argv[1], sys.argv[2], int(sys.argv[3])
+from pathlib import Path
+t0 = time.perf_counter()
+if mode == "full":
+    import sbtext
+    from sbtext.pipeline import Options, tagger_for
+    tagger_for(Options(spacy_model="blank"))
+    start = time.perf_counter()
+    result = sbtext.analyze(folder, spacy_model="blank", n_process=n_process)
+    result.to_dir(Path(folder).parent / ("out-" + Path(folder).name), force=True)
+    elapsed = time.perf_counter() - start
+    pages = int(result.documents["n_pages"].sum())
+    words = int(result.passages["text"].str.split().str.len().sum())
+    stages = result.run["timings"]
+else:
+    from sbtext.nlp import load_nlp
+    from sbtext.read import find_documents, read_document
+    nlp = load_nlp("blank")
+    start = time.perf_counter()
+    pages = words = 0
+    for path, meta in find_documents([folder]):
+        doc = read_document(path, meta)
+        texts = ["\n".join(b.text for b in p.blocks) for p in doc.pages]
+        for d in nlp.pipe(texts, disable=["sbtext_simplemma_v1"]):
+            words += sum(1 for t in d if not t.is_space)
+            list(d.sents)
+        pages += len(doc.pages)
+    elapsed = time.perf_counter() - start
+    stages = {}
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if n_process > 1:
+    rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+print(json.dumps({"mode": mode, "pages": pages, "words": words, "seconds": elapsed, "peak_rss_mb": rss,
+                  "stages": stages, "n_process": n_process}))
+"""
+
+
+def measure(mode: str, folder: Path, n_process: int = 1) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, mode, str(folder), str(n_process)], check=True, capture_output=True, text=True
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["pages_per_s"] = result["pages"] / result["seconds"]
+    result["words_per_s"] = result["words"] / result["seconds"]
+    return result
+
+
+def machine() -> str:
+    import pypdfium2
+    import sklearn
+    import spacy
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB; Python {platform.python_version()}, "
+        f"spaCy {spacy.__version__}, scikit-learn {sklearn.__version__}, pypdfium2 {pypdfium2.V_PYPDFIUM2}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10, 100, 1000])
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--work", type=Path, default=HERE / "corpora")
+    args = parser.parse_args()
+    rows, scaling = [], None
+    for n in args.sizes:
+        folder = make_corpus(args.work / f"n{n}", n)
+        full, floor = measure("full", folder), measure("floor", folder)
+        rows.append((n, full, floor))
+        print(
+            f"{n} docs: full {full['pages_per_s']:.1f} pages/s, floor {floor['pages_per_s']:.1f} pages/s, "
+            f"peak {full['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    scale_n = 100 if 100 in args.sizes else args.sizes[0]
+    folder = args.work / f"n{scale_n}"
+    one, two = measure("full", folder, 1), measure("full", folder, 2)
+    scaling = (scale_n, one, two)
+    write_results(args.out, rows, scaling)
+
+
+def write_results(path: Path, rows: list, scaling: tuple) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} by `make bench` on: {machine()}.",
+        "Language backend: the offline fallback (blank Dutch pipeline, rule sentencizer, simplemma).",
+        "Corpora: generated Kamerbrief-like PDFs of 30 pages (sidebar, header, footer) and HTML pages",
+        "(one in ten documents), see bench/corpus.py. Full = `sbtext.analyze` plus writing every output file;",
+        "floor = text extraction plus spaCy tokenisation and sentence splitting only, in the same run.",
+        "",
+        "| documents | pages | words | full pages/s | full words/s | floor pages/s | full/floor | peak RSS full (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, full, floor in rows:
+        lines.append(
+            f"| {n} | {full['pages']} | {full['words']} | {full['pages_per_s']:.1f} | {full['words_per_s']:.0f} | "
+            f"{floor['pages_per_s']:.1f} | {full['pages_per_s'] / floor['pages_per_s']:.2f} | {full['peak_rss_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        "Time per stage (seconds, summed over documents; tables and write for the whole run):",
+        "",
+        "| documents | read | clean | segment | tag | tables | write |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, full, _ in rows:
+        s = full["stages"]
+        lines.append(
+            f"| {n} | "
+            + " | ".join(f"{s.get(k, 0):.2f}" for k in ("read", "clean", "segment", "tag", "tables", "write"))
+            + " |"
+        )
+    n, one, two = scaling
+    lines += [
+        "",
+        f"Scaling on {n} documents: 1 process {one['pages_per_s']:.1f} pages/s, 2 processes "
+        f"{two['pages_per_s']:.1f} pages/s: {two['pages_per_s'] / one['pages_per_s']:.2f}x.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sbtext.agreement import agreement
+from sbtext.annotations import check_record, read_gold, validate_file, write_jsonl
+from sbtext.errors import SbtextError
+from sbtext.evaluate import score, token_f1
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_small_gold_is_valid_and_keeps_unknown_keys():
+    records = read_gold([DATA / "gold_small.jsonl"])
+    assert len(records) == 4
+    assert records[2]["extra_key"] == "kept"
+
+
+def test_every_violation_is_reported_with_its_line():
+    problems = validate_file(DATA / "gold_bad.jsonl")
+    lines = {p.line for p in problems}
+    assert lines == {1, 2, 3, 4}
+    messages = " ".join(p.message for p in problems)
+    for expected in (
+        "framing must be 'none' exactly when",
+        "not a substring",
+        "purpose_category must be empty",
+        "not among",
+        "not valid JSON",
+        "duplicate id",
+        "'expectation' must be true/false",
+    ):
+        assert expected in messages
+
+
+@pytest.mark.parametrize(
+    "name", ["seeds.jsonl", "verwey_jonker_2023.jsonl", "constructed.jsonl", "seeds_annotator_b.jsonl"]
+)
+def test_project_annotation_files_validate(name):
+    path = ROOT / "annotations" / name
+    assert path.is_file(), f"{name} is part of the project"
+    assert validate_file(path) == []
+
+
+def test_check_record_accepts_a_goal_without_expectation():
+    record = json.loads((DATA / "gold_small.jsonl").read_text(encoding="utf-8").splitlines()[3])
+    assert check_record(record) == []
+
+
+def test_write_jsonl_never_overwrites(tmp_path):
+    target = tmp_path / "a.jsonl"
+    write_jsonl([{"id": "x"}], target)
+    with pytest.raises(SbtextError) as info:
+        write_jsonl([{"id": "y"}], target)
+    assert info.value.code == "E080"
+    assert json.loads(target.read_text(encoding="utf-8")) == {"id": "x"}
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "f1"),
+    [("de zorg betaalbaar houden", "de zorg betaalbaar houden", 1.0), ("", "de zorg", 0.0), ("zorg", "de zorg", 2 / 3)],
+)
+def test_token_f1(pred, gold, f1):
+    assert token_f1(pred, gold) == pytest.approx(f1)
+
+
+def test_score_definitions():
+    gold = read_gold([DATA / "gold_small.jsonl"])
+    pred = [dict(g) for g in gold]
+    pred[1] = {**pred[1], "expectation": False, "framing": "none", "spheres": []}
+    pred[3] = {**pred[3], "purpose": "", "purpose_category": ""}
+    scores = score(gold, pred)
+    assert scores["expectation"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
+    assert scores["framing"]["accuracy"] == 0.5
+    assert scores["purpose"] == {"token_f1": 1.0, "exact": 1.0}
+    assert scores["purpose_category"]["accuracy"] == 0.5
+    assert scores["spheres"]["micro_f1"] == 0.6667
+
+
+def test_agreement_of_a_file_with_itself_is_perfect(tmp_path):
+    scores, disagreements = agreement(DATA / "gold_small.jsonl", DATA / "gold_small.jsonl")
+    assert scores["expectation_kappa"] == 1.0
+    assert scores["purpose_token_f1"] == 1.0
+    assert disagreements.empty
+
+
+def test_agreement_lists_disagreements(tmp_path):
+    records = [json.loads(line) for line in (DATA / "gold_small.jsonl").read_text(encoding="utf-8").splitlines()]
+    records[0].update(expectation=False, framing="none", purpose="", purpose_category="", spheres=[])
+    other = tmp_path / "b.jsonl"
+    write_jsonl(records, other)
+    scores, disagreements = agreement(DATA / "gold_small.jsonl", other)
+    assert scores["expectation_kappa"] < 1.0
+    assert set(disagreements["field"]) == {"expectation", "framing", "purpose", "purpose_category", "spheres"}

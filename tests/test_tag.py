@@ -1,0 +1,98 @@
+"""Labels on sentences written for the tests (not from any gold file)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sbtext.records import Label
+
+
+def label(tagger, text: str) -> Label:
+    return tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        (
+            "Gemeenten zetten vrijwilligers in om eenzaamheid onder ouderen te voorkomen.",
+            "eenzaamheid onder ouderen te voorkomen",
+        ),
+        (
+            "Wij versterken de mantelzorgondersteuning, zodat mantelzorgers het langer volhouden.",
+            "mantelzorgers het langer volhouden",
+        ),
+        ("Buurthuizen worden opengehouden ten behoeve van de ontmoeting in de wijk.", "de ontmoeting in de wijk"),
+        (
+            "Om de zorg toegankelijk te houden, doen we een beroep op het eigen netwerk.",
+            "de zorg toegankelijk te houden",
+        ),
+    ],
+)
+def test_purpose_clause_ends_where_the_clause_ends(tagger, text, purpose):
+    assert label(tagger, text).purpose == purpose
+
+
+def test_every_label_carries_its_cues(tagger):
+    result = label(
+        tagger, "Mantelzorgers en vrijwilligers spelen een onmisbare rol, zodat de druk op de wijkverpleging afneemt."
+    )
+    assert result.expectation
+    kinds = {c.label for c in result.cues}
+    assert {"sphere:persoonlijk", "sphere:gemeenschappelijk", "purpose"} <= kinds
+    assert "mantelzorgers" in result.actors
+    for cue in result.cues:
+        assert cue.start < cue.end
+
+
+def test_inflections_match_on_lemmas(tagger):
+    cues = {
+        (c.label, c.text) for c in label(tagger, "Het kabinet rekent op de buurtgenoten en verwacht veel van hen.").cues
+    }
+    assert ("expectation", "rekent op") in cues
+    assert ("expectation", "verwacht") in cues
+
+
+def test_plain_budget_sentence_is_no_expectation(tagger):
+    result = label(tagger, "De begroting voor infrastructuur stijgt volgend jaar met twee procent.")
+    assert not result.expectation
+    assert result.framing == "none"
+    assert result.spheres == ()
+
+
+def test_goal_statement(tagger):
+    result = label(tagger, "Het doel is de kwaliteit en betaalbaarheid van de langdurige zorg te borgen.")
+    assert result.goal_statement
+    assert result.purpose == "de kwaliteit en betaalbaarheid van de langdurige zorg te borgen"
+    assert result.purpose_category
+
+
+def test_same_input_same_output(tagger):
+    text = "Vrijwilligers in de sportvereniging zorgen voor ontmoeting en plezier."
+    assert label(tagger, text) == label(tagger, text)
+
+
+def test_custom_codebook_changes_the_rules(tmp_path, nlp):
+    import yaml
+
+    from sbtext.codebook import default_codebook_path
+    from sbtext.tag import Tagger
+
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    data["spheres"]["gemeenschappelijk"].append("dorpsraad*")
+    custom = tmp_path / "codeboek.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tagger = Tagger(nlp, codebook=custom)
+    cues = tagger.tag("De dorpsraden organiseren de burenhulp.").cues
+    assert ("sphere:gemeenschappelijk", "dorpsraden") in {(c.label, c.text) for c in cues}
+
+
+def test_invalid_codebook_is_a_coded_error(tmp_path, nlp):
+    from sbtext.errors import SbtextError
+    from sbtext.tag import Tagger
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("spheres: {persoonlijk: [a]}\n", encoding="utf-8")
+    with pytest.raises(SbtextError) as info:
+        Tagger(nlp, codebook=bad)
+    assert info.value.code == "E070"
