@@ -73,10 +73,11 @@ SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
 def clean_document(doc: Document) -> Document:
     """Clean every page and fill date, kenmerk and title from the sidebar where missing."""
     removable = _repeated_margins(doc.pages)
+    body_height = _body_height(b for page in doc.pages for b in page.blocks)
     found: dict[str, str] = {}
     pages = []
     for page in doc.pages:
-        body, notes, meta = _split_page(page, removable)
+        body, notes, meta = _split_page(page, removable, body_height)
         for key, value in meta.items():
             found.setdefault(key, value)
         pages.append(_assemble(page, body, notes))
@@ -113,12 +114,13 @@ def _is_sidebar_geometry(block: Block, page: Page) -> bool:
     return any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
 
 
-def _split_page(page: Page, removable: set[str]) -> tuple[list[Block], list[Block], dict[str, str]]:
+def _split_page(
+    page: Page, removable: set[str], body_height: float
+) -> tuple[list[Block], list[Block], dict[str, str]]:
     """Sort a page's blocks into body, footnotes and sidebar metadata."""
     body: list[Block] = []
     notes: list[Block] = []
     sidebar: list[str] = []
-    body_height = _median_height(page.blocks)
     margin = {id(b) for b in _margin_lines(page)} if removable else set()
     skipping = awaiting_value = False
     for block in page.blocks:
@@ -161,9 +163,16 @@ def _looks_like_body(text: str) -> bool:
     return len(text) > 60 or (text.endswith((".", "?", "!")) and len(text.split()) > 8)
 
 
-def _median_height(blocks: Iterable[Block]) -> float:
-    heights = [b.height for b in blocks if b.height]
-    return statistics.median(heights) if heights else 0.0
+def _body_height(blocks: Iterable[Block]) -> float:
+    """The line height of the body font: the median height weighted by characters."""
+    weighted = sorted((b.height, len(b.text)) for b in blocks if b.height)
+    total = sum(n for _, n in weighted)
+    seen = 0
+    for height, n in weighted:
+        seen += n
+        if seen * 2 >= total:
+            return height
+    return 0.0
 
 
 def _is_footnote_line(block: Block, body_height: float, notes: list[Block]) -> bool:
@@ -307,7 +316,9 @@ def _gaps(lines: list[Block]) -> list[bool]:
     ]
     if not steps:
         return gaps
-    usual = statistics.median(steps)
+    # The tightest common step is the line spacing inside a paragraph (short paragraphs make the
+    # median the paragraph spacing instead).
+    usual = sorted(steps)[len(steps) // 5]
     for i in range(1, len(lines)):
         a, b = lines[i - 1], lines[i]
         if a.top is not None and b.top is not None:

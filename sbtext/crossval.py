@@ -111,6 +111,28 @@ def _confusion(results: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _errors(results: pd.DataFrame, per_kind: int = 6) -> pd.DataFrame:
+    """A few held-out mistakes of each kind, to read rather than to count."""
+    kinds: dict[str, list[dict[str, str]]] = {"missed expectation": [], "false expectation": [],
+                                                "wrong framing": [], "purpose span off": []}
+    for _, row in results.iterrows():
+        g, m = row["gold"], row["model"]
+        detail = ""
+        if g["expectation"] and not m["expectation"]:
+            kind = "missed expectation"
+        elif m["expectation"] and not g["expectation"]:
+            kind = "false expectation"
+        elif g["expectation"] and g["framing"] != m["framing"]:
+            kind, detail = "wrong framing", f"gold {g['framing']}, model {m['framing']}"
+        elif g["expectation"] and g["purpose"] != m["purpose"] and (g["purpose"] or m["purpose"]):
+            kind, detail = "purpose span off", f"gold '{g['purpose']}' / model '{m['purpose']}'"
+        else:
+            continue
+        if len(kinds[kind]) < per_kind:
+            kinds[kind].append({"error": kind, "source": row["group"], "text": g["text"][:220], "detail": detail[:200]})
+    return pd.DataFrame([r for rows in kinds.values() for r in rows], columns=["error", "source", "text", "detail"])
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("gold", nargs="+", type=Path)

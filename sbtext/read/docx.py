@@ -39,7 +39,8 @@ def read_docx(path: Path) -> tuple[list[Page], dict[str, str]]:
         last = pages[-1]
         pages[-1] = Page(index=last.index, label=last.label, blocks=last.blocks + tuple(footnotes))
     props = document.core_properties
-    meta = {"title": props.title or "", "date": props.created.date().isoformat() if props.created else ""}
+    # The core "created" date is when the file was made, not the date of the letter: not used.
+    meta = {"title": props.title or ""}
     return pages, meta
 
 

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
 from sbtext.records import Cue, Label
 from sbtext.tag.model import Models, features, load_models, positive_proba
-from sbtext.tag.purpose import Purpose, find_goal, find_purpose
+from sbtext.tag.purpose import Purpose, find_goal, find_purposes
 from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans
 
 __all__ = ["Tagger", "label_row", "rule_labels"]
@@ -62,7 +62,7 @@ class Tagger:
         return next(self.tag_many([text]))
 
     def tag_docs(self, docs: list[Doc]) -> list[Label]:
-        purposes = [find_purpose(d) for d in docs]
+        purposes = [choose_purpose(d) for d in docs]
         goals = [find_goal(d) for d in docs]
         x = features(docs, has_purpose=[p is not None for p in purposes])
         m = self.models
@@ -126,6 +126,18 @@ class Tagger:
         if self.models.category is not None:
             return str(self.models.category.predict(features([doc], has_purpose=[True]))[0])
         return rule_category(doc)
+
+
+def choose_purpose(doc: Doc) -> Purpose | None:
+    """The purpose clause that states an end: an om-clause that only repeats the expectation
+    ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
+    candidates = find_purposes(doc)
+    actors = [s for s in cue_spans(doc) if s.label_ == "core" or s.label_.startswith("sphere:")]
+    for purpose in candidates:
+        start, end = purpose.start + doc[0].idx, purpose.end + doc[0].idx
+        if not any(start <= a.start_char and a.end_char <= end for a in actors):
+            return purpose
+    return candidates[0] if candidates else None
 
 
 def _purpose_cue(doc: Doc, chosen: Purpose | None) -> tuple[Cue, ...]:

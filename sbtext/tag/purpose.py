@@ -116,11 +116,17 @@ class Purpose:
 
 def find_purpose(doc: Doc | Span) -> Purpose | None:
     """The first purpose clause in the passage, or None."""
+    return next(iter(find_purposes(doc)), None)
+
+
+def find_purposes(doc: Doc | Span) -> list[Purpose]:
+    """Every marked purpose clause in the passage, in text order (a fallback pattern if none)."""
     tokens = list(doc)
     offset = tokens[0].idx if tokens else 0
+    found = []
     for i, token in enumerate(tokens):
         marker = _marker_at(tokens, i)
-        if not marker:
+        if not marker or (found and tokens[i].idx - offset < found[-1].end):
             continue
         start = i + len(marker)
         end = _clause_end(tokens, start)
@@ -131,8 +137,11 @@ def find_purpose(doc: Doc | Span) -> Purpose | None:
             end = _widen_by_parse(token, te_end, end, tokens[0].i)
         span = _trim(tokens, start, end)
         if span:
-            return Purpose(span[0] - offset, span[1] - offset, " ".join(marker))
-    return _conditional(tokens, offset) or _modal_purpose(tokens, offset)
+            found.append(Purpose(span[0] - offset, span[1] - offset, " ".join(marker)))
+    if found:
+        return found
+    fallback = _conditional(tokens, offset) or _modal_purpose(tokens, offset)
+    return [fallback] if fallback else []
 
 
 def _marker_at(tokens: list[Token], i: int) -> tuple[str, ...] | None:
