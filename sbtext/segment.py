@@ -83,7 +83,9 @@ def _wrong_split(doc: Doc, previous: tuple[int, int], start: int) -> bool:
     last_word = before.split()[-1].lower() if before.split() else ""
     after = doc.text[start : start + 1]
     ends = before.rstrip().endswith((".", "!", "?", ":", "…", ".)", ".’", ".”", '."', "'"))
-    return last_word in ABBREVIATIONS or (after.islower() and not ends) or (not ends and after.isalpha())
+    # Cleaning already put headings, bullets and paragraphs apart, so a split without final
+    # punctuation inside a paragraph is the parser's mistake, as is one after an abbreviation.
+    return last_word in ABBREVIATIONS or not ends or after.islower()
 
 
 def _passage(
