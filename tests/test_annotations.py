@@ -96,3 +96,25 @@ def test_agreement_lists_disagreements(tmp_path):
     scores, disagreements = agreement(DATA / "gold_small.jsonl", other)
     assert scores["expectation_kappa"] < 1.0
     assert set(disagreements["field"]) == {"expectation", "framing", "purpose", "purpose_category", "spheres"}
+
+
+def test_seed_gold_covers_every_passage_of_the_sample_corpus():
+    from sbtext.pipeline import Options, iter_results
+
+    # Gold ids follow the offline fallback's segmentation, whatever pipeline this run uses.
+    ids = {p["passage_id"] for r in iter_results([ROOT / "corpora" / "sample"], options=Options(spacy_model="blank", tag=False))
+           for p in r.passages}
+    gold = {r["id"] for r in read_gold([ROOT / "annotations" / "seeds.jsonl"], skip_duplicates=False)}
+    assert ids == gold
+
+
+def test_verwey_jonker_table_has_all_sources_with_pages():
+    import csv
+
+    with (ROOT / "annotations" / "verwey_jonker_2023.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["source", "column", "quote", "page", "note"]
+    assert len({r["source"] for r in rows}) == 9
+    assert {r["column"] for r in rows} == {"verwachting", "waartoe"}
+    assert sum(r["column"] == "verwachting" for r in rows) >= 25
+    assert sum(r["page"] != "" for r in rows) >= 40
