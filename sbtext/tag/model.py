@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -137,11 +138,19 @@ class Models:
             model = getattr(self, name)
             if model is not None:
                 tmp = folder / f".{name}.skops.tmp"
-                sio.dump(model, tmp)
+                sio.dump(_compact(model), tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
                 tmp.replace(folder / f"{name}.skops")
         tmp = folder / ".manifest.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(folder / "manifest.json")
+
+
+def _compact(model: Pipeline) -> Pipeline:
+    """Plain ints in the n-gram vocabularies: skops stores every NumPy scalar as a file of its own."""
+    for _, transformer, _ in model.named_steps["features"].transformers_:
+        if isinstance(transformer, TfidfVectorizer):
+            transformer.vocabulary_ = {term: int(k) for term, k in transformer.vocabulary_.items()}
+    return model
 
 
 def default_models_path() -> Path:
