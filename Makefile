@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 SAMPLE := corpora/sample
+# A small trained Dutch pipeline kept beside the project where one exists (never copied into it):
+# the suite runs a second time on it so that the trained-pipeline code paths are tested too.
+STAND_IN ?= ../shared/models/nl_ud_lassysmall_sm
 
 .DEFAULT_GOAL := help
 .PHONY: help venv demo test check lint typecheck format train evaluate bench clean
@@ -26,8 +29,12 @@ demo: venv ## analyse the sample corpus into out/sample (tries nl_core_news_sm f
 	$(BIN)/sbtext analyze $(SAMPLE) --out $(OUT) --force
 	@echo "results: $(OUT)/ (open $(OUT)/report.html or $(OUT)/sbtext.xlsx)"
 
-test: venv ## run the test suite
+test: venv ## run the test suite (on the offline fallback, then on the trained stand-in if present)
 	$(BIN)/python -m pytest
+	@if [ -d "$(STAND_IN)" ]; then \
+		echo "== the same suite on the trained pipeline $(STAND_IN)"; \
+		SBTEXT_SPACY_MODEL="$(abspath $(STAND_IN))" $(BIN)/python -m pytest; \
+	else echo "== $(STAND_IN) not found: the trained-pipeline run is skipped"; fi
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check sbtext tests bench

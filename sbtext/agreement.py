@@ -70,4 +70,5 @@ def _disagreements(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> pd.Dat
 
 
 def format_agreement(scores: dict[str, Any]) -> str:
-    return "\n".join(f"{k:<30}{v}" for k, v in scores.items())
+    width = max(map(len, scores), default=0) + 2
+    return "\n".join(f"{k:<{width}}{v}" for k, v in scores.items())

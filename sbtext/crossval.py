@@ -69,6 +69,11 @@ def report(results: pd.DataFrame, nlp: Any, files: Sequence[str]) -> str:
         "## Framing confusion (model, gold-positive records)",
         "",
         markdown_table(_confusion(results)),
+        "## Remaining errors (model, held out)",
+        "",
+        "A few examples of each kind, to read rather than to count.",
+        "",
+        markdown_table(_errors(results)),
     ]
     return "\n".join(lines) + "\n"
 

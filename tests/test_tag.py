@@ -83,8 +83,8 @@ def test_custom_codebook_changes_the_rules(tmp_path, nlp):
     custom = tmp_path / "codeboek.yaml"
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     tagger = Tagger(nlp, codebook=custom)
-    cues = tagger.tag("De dorpsraden organiseren de burenhulp.").cues
-    assert ("sphere:gemeenschappelijk", "dorpsraden") in {(c.label, c.text) for c in cues}
+    cues = tagger.tag("De dorpsraad organiseert de burenhulp in het dorp.").cues
+    assert ("sphere:gemeenschappelijk", "dorpsraad") in {(c.label, c.text) for c in cues}
 
 
 def test_invalid_codebook_is_a_coded_error(tmp_path, nlp):
