@@ -38,7 +38,8 @@ def test_every_violation_is_reported_with_its_line():
 
 
 @pytest.mark.parametrize(
-    "name", ["seeds.jsonl", "verwey_jonker_2023.jsonl", "constructed.jsonl", "seeds_annotator_b.jsonl"]
+    "name",
+    ["seeds.jsonl", "verwey_jonker_2023.jsonl", "constructed.jsonl", "seeds_annotator_b.jsonl", "seeds_annotator_c.jsonl"],
 )
 def test_project_annotation_files_validate(name):
     path = ROOT / "annotations" / name
