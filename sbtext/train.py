@@ -13,6 +13,7 @@ import sklearn
 import spacy
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.utils.class_weight import compute_sample_weight
 
 from sbtext import __version__
 from sbtext.annotations import read_gold
@@ -33,9 +34,11 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
     models = Models()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        models.expectation = make_classifier().fit(x, [bool(r["expectation"]) for r in records])
+        models.expectation = fit_balanced(x, [bool(r["expectation"]) for r in records])
         pos = [i for i, r in enumerate(records) if r["expectation"] and r["framing"] in FRAMING_CLASSES]
         keep = _enough(pos, [records[i]["framing"] for i in pos])
+        # Framing keeps the training mix in its calibration: balancing it pushed "both" (the rarest
+        # class) onto instrumental passages in leave-one-source-out runs.
         models.framing = make_classifier().fit(x.iloc[keep], [records[i]["framing"] for i in keep])
         binarizer = MultiLabelBinarizer(classes=list(SPHERES))
         y = binarizer.fit_transform([records[i]["spheres"] for i in pos])
@@ -44,10 +47,18 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
         with_cat = [r for r in records if r["purpose"] and r["purpose_category"]]
         cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
         cat_docs = list(tagger.docs(with_cat[i]["purpose"] for i in cats))
-        models.category = make_classifier().fit(
+        models.category = fit_balanced(
             features(cat_docs, has_purpose=[True] * len(cat_docs)), [with_cat[i]["purpose_category"] for i in cats]
         )
     return models
+
+
+def fit_balanced(x: Any, y: Sequence[Any]) -> Any:
+    """Fit with balanced sample weights, which reach the calibration too: the probabilities are
+    calibrated as if the classes were equally common, so 0.5 does not lean on the training mix
+    (half constructed sentences) but on the evidence in the passage."""
+    weights = compute_sample_weight("balanced", list(y))
+    return make_classifier().fit(x, list(y), classify__sample_weight=weights)
 
 
 def _enough(index: list[int], labels: list[str]) -> list[int]:

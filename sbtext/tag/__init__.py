@@ -46,7 +46,7 @@ class Tagger:
         if nlp.has_pipe(RULER_NAME) and nlp.get_pipe_config(RULER_NAME).get("codebook") != config["codebook"]:
             nlp.remove_pipe(RULER_NAME)
         if not nlp.has_pipe(RULER_NAME):
-            nlp.add_pipe("sbtext_cue_ruler_v1", name=RULER_NAME, config=config)
+            nlp.add_pipe("sbtext_cue_ruler_v2", name=RULER_NAME, config=config)
         self.models = Models() if models == "rules" else load_models(models)
 
     def docs(self, texts: Iterable[str]) -> Iterator[Doc]:
@@ -69,19 +69,21 @@ class Tagger:
         expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(d) for d in docs])
         framing = _framing_scores(m, x, docs)
         spheres = m.spheres.predict_proba(x) if m.spheres else None
-        labels = []
-        for k, doc in enumerate(docs):
-            labels.append(
-                self._label(
-                    doc,
-                    float(expect[k]),
-                    framing[k],
-                    spheres[k] if spheres is not None else None,
-                    purposes[k],
-                    goals[k],
-                )
+        chosen = [_chosen(float(expect[k]) >= 0.5, purposes[k], goals[k]) for k in range(len(docs))]
+        texts = [doc.text[c.start : c.end] if c else "" for doc, c in zip(docs, chosen)]
+        categories = iter(self.categories([t for t in texts if t]))
+        return [
+            self._label(
+                doc,
+                float(expect[k]),
+                framing[k],
+                spheres[k] if spheres is not None else None,
+                chosen[k],
+                goals[k] is not None,
+                next(categories) if texts[k] else "",
             )
-        return labels
+            for k, doc in enumerate(docs)
+        ]
 
     def _label(
         self,
@@ -89,14 +91,12 @@ class Tagger:
         score: float,
         framing: dict[str, float],
         sphere_proba: Any,
-        purpose: Purpose | None,
-        goal: Purpose | None,
+        chosen: Purpose | None,
+        is_goal: bool,
+        category: str,
     ) -> Label:
         spans = cue_spans(doc)
         is_expectation = score >= 0.5
-        chosen = goal if goal and (purpose is None or not is_expectation) else purpose
-        if not is_expectation and goal is None:
-            chosen = None
         text = doc.text[chosen.start : chosen.end] if chosen else ""
         return Label(
             expectation=is_expectation,
@@ -108,8 +108,8 @@ class Tagger:
             purpose=text,
             purpose_start=chosen.start if chosen else -1,
             purpose_end=chosen.end if chosen else -1,
-            purpose_category=self.category(text) if text else "",
-            goal_statement=goal is not None,
+            purpose_category=category,
+            goal_statement=is_goal,
             cues=tuple(Cue(s.label_, s.id_, s.text, s.start_char - doc[0].idx, s.end_char - doc[0].idx) for s in spans)
             + _purpose_cue(doc, chosen),
         )
@@ -120,12 +120,22 @@ class Tagger:
             found |= {name for name, p in zip(self.models.sphere_names, proba) if p >= 0.5}
         return tuple(s for s in SPHERES if s in found)
 
-    def category(self, purpose: str) -> str:
-        """The purpose category of a purpose text: the model, else the codebook's lexicons."""
-        doc = self.nlp(purpose)
+    def categories(self, purposes: list[str]) -> list[str]:
+        """The purpose category of each purpose text: the model, else the codebook's lexicons."""
+        if not purposes:
+            return []
+        docs = list(self.docs(purposes))
         if self.models.category is not None:
-            return str(self.models.category.predict(features([doc], has_purpose=[True]))[0])
-        return rule_category(doc)
+            return [str(c) for c in self.models.category.predict(features(docs, has_purpose=[True] * len(docs)))]
+        return [rule_category(doc) for doc in docs]
+
+
+def _chosen(is_expectation: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
+    """An expectation shows its purpose clause; a goal statement its goal phrase when it has no
+    purpose clause or is no expectation; any other passage shows no purpose."""
+    if goal and (purpose is None or not is_expectation):
+        return goal
+    return purpose if is_expectation else None
 
 
 def choose_purpose(doc: Doc) -> Purpose | None:

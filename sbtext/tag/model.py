@@ -1,9 +1,11 @@
 """The scikit-learn models: one factory, four decisions, saved with skops (no code on load).
 
 Features for every decision: word uni- and bigrams over lemmas, character 3-5-grams over the
-lower-case text, and the codebook's cue counts. The classifier is a logistic regression with
-balanced class weights, calibrated by sigmoid on three stratified folds, with a fixed random
-state, so that the same data give the same model.
+lower-case text, the codebook's cue counts, and where the actors stand (with role words in one
+clause, at the start of the passage). The classifier is a logistic regression with balanced class
+weights, calibrated by sigmoid on three stratified folds (trained with balanced sample weights,
+see `sbtext.train.fit_balanced`), with a fixed random state, so that the same data give the same
+model.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ CUE_FEATURES = (
     *(f"sphere:{s}" for s in SPHERES),
     *(f"category:{c}" for c in CATEGORIES if c != "other"),
 )
-CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + ["has_purpose", "any_actor"]
+SHAPE_COLUMNS = ["has_purpose", "any_actor", "actor_and_role_in_one_clause", "actor_opens", "n_actors", "length"]
+CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + SHAPE_COLUMNS
+CLAUSE_BREAKS = {",", ";", ":", "(", ")", "–", "-", "—"}
+ROLE_CUES = {"expectation", "instrumental", "purpose_markers"}
 MODEL_NAMES = ("expectation", "framing", "spheres", "category")
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
@@ -84,16 +89,35 @@ def features(docs: Sequence[Doc | Span], *, has_purpose: Sequence[bool] | None =
     """One row per passage: lemmas, lower-case text and cue counts."""
     rows = []
     for k, doc in enumerate(docs):
-        counts = cue_counts(cue_spans(doc))
+        spans = cue_spans(doc)
+        counts = cue_counts(spans)
         row: dict[str, Any] = {
             "lemmas": " ".join(t.lemma_.lower() for t in doc if t.is_alpha),
             "text": doc.text.lower(),
         }
         row.update({f"cue_{name}": float(counts.get(name, 0)) for name in CUE_FEATURES})
         row["has_purpose"] = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
-        row["any_actor"] = float(sum(counts.get(f"sphere:{s}", 0) for s in SPHERES) + counts.get("core", 0) > 0)
+        row.update(_shape(doc, spans))
         rows.append(row)
     return pd.DataFrame(rows, columns=["lemmas", "text", *CUE_COLUMNS])
+
+
+def _shape(doc: Doc | Span, spans: list[Span]) -> dict[str, float]:
+    """Where the actors stand: with role words in one clause, at the start (as subject), how many."""
+    first = doc[0].i if len(doc) else 0
+    clause, clauses = 0, []
+    for token in doc:
+        clause += token.text in CLAUSE_BREAKS
+        clauses.append(clause)
+    actors = [s for s in spans if s.label_ == "core" or s.label_.startswith("sphere:")]
+    roles = {clauses[s.start - first] for s in spans if s.label_ in ROLE_CUES}
+    return {
+        "any_actor": float(bool(actors)),
+        "actor_and_role_in_one_clause": float(any(clauses[a.start - first] in roles for a in actors)),
+        "actor_opens": float(any(a.start - first <= 3 for a in actors)),
+        "n_actors": min(len(actors), 4) / 4,
+        "length": min(len(doc), 60) / 60,
+    }
 
 
 def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Pipeline:

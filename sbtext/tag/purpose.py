@@ -10,6 +10,7 @@ bounds; it never decides alone (`nl_core_news_sm` scores advcl F 0.40).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -43,6 +44,10 @@ MARKERS: tuple[tuple[str, ...], ...] = (
     ("met", "het", "oog", "op"),
     ("draagt", "bij", "aan"),
     ("dragen", "bij", "aan"),
+    ("draagt", "eraan", "bij", "dat"),
+    ("dragen", "eraan", "bij", "dat"),
+    ("eraan", "bijdragen", "dat"),
+    ("aan", "bijdragen", "dat"),
     ("bijdragen", "aan"),
     ("bijdraagt", "aan"),
     ("bij", "te", "dragen", "aan"),
@@ -55,6 +60,9 @@ MARKERS: tuple[tuple[str, ...], ...] = (
     ("teneinde",),
     ("om",),
 )
+MARKERS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _marker in MARKERS:
+    MARKERS_BY_FIRST.setdefault(_marker[0], []).append(_marker)
 MODALS = {"kan", "kunnen", "zal", "zullen", "moet", "moeten", "helpt", "helpen"}
 PURPOSE_VERBS = {
     "verminderen",
@@ -101,6 +109,76 @@ GOAL_STARTS = (
     ("doelstelling", ":"),
     ("ambitie", ":"),
 )
+PAGE_LABEL = re.compile(r"p\.?\d+")
+# Participles of purpose verbs: "kan de druk op de wijkverpleging verminderd worden".
+PURPOSE_PARTICIPLES = {
+    "verminderd",
+    "voorkomen",
+    "teruggedrongen",
+    "vervangen",
+    "uitgesteld",
+    "ontlast",
+    "beperkt",
+    "verlaagd",
+    "verbeterd",
+    "vergroot",
+    "bevorderd",
+    "gegarandeerd",
+    "geborgd",
+    "opgevangen",
+}
+# Effect verbs whose object is what the expectation serves: "een sterke sociale basis bevordert ...".
+EFFECT_VERBS = {
+    "bevordert",
+    "bevorderen",
+    "vergroot",
+    "vergroten",
+    "verbetert",
+    "verbeteren",
+    "vermindert",
+    "voorkomt",
+    "beperkt",
+    "beperken",
+    "verlaagt",
+    "verlagen",
+    "verkleint",
+    "verkleinen",
+    "versterkt",
+}
+COMPLEMENT_HEADS = {
+    "stimuleren",
+    "gestimuleerd",
+    "vragen",
+    "gevraagd",
+    "oproepen",
+    "opgeroepen",
+    "verzoeken",
+    "verzocht",
+    "aanmoedigen",
+    "aangemoedigd",
+    "uitnodigen",
+    "uitgenodigd",
+    "motiveren",
+    "gemotiveerd",
+    "proberen",
+    "besluiten",
+    "besloten",
+    "durven",
+    "weigeren",
+    "beloven",
+    "kans",
+    "kansen",
+    "gelegenheid",
+    "mogelijkheid",
+    "mogelijkheden",
+    "moeite",
+    "zin",
+    "bereid",
+    "bereidheid",
+    "verzoek",
+    "oproep",
+}
+GOAL_NOUNS = {"doel", "doelen", "doelstelling", "doelstellingen", "ambitie", "streven", "hoofddoel", "opgave"}
 SHORT_INFINITIVES = {"gaan", "doen", "staan", "zijn", "slaan", "zien", "bestaan", "ontstaan", "voldoen"}
 
 
@@ -122,15 +200,18 @@ def find_purpose(doc: Doc | Span) -> Purpose | None:
 def find_purposes(doc: Doc | Span) -> list[Purpose]:
     """Every marked purpose clause in the passage, in text order (a fallback pattern if none)."""
     tokens = list(doc)
+    words = [t.lower_ for t in tokens]
     offset = tokens[0].idx if tokens else 0
     found = []
     for i, token in enumerate(tokens):
-        marker = _marker_at(tokens, i)
+        marker = _marker_at(words, i)
         if not marker or (found and tokens[i].idx - offset < found[-1].end):
             continue
         start = i + len(marker)
         end = _clause_end(tokens, start)
         if marker == ("om",):
+            if _complement_om(tokens, i):
+                continue
             te_end = _om_clause_end(tokens, start, end)
             if te_end is None:
                 continue
@@ -140,14 +221,14 @@ def find_purposes(doc: Doc | Span) -> list[Purpose]:
             found.append(Purpose(span[0] - offset, span[1] - offset, " ".join(marker)))
     if found:
         return found
-    fallback = _conditional(tokens, offset) or _modal_purpose(tokens, offset)
+    fallback = _conditional(tokens, offset) or _modal_purpose(tokens, offset) or _effect_purpose(tokens, offset)
     return [fallback] if fallback else []
 
 
-def _marker_at(tokens: list[Token], i: int) -> tuple[str, ...] | None:
-    for marker in MARKERS:
-        words = [t.lower_ for t in tokens[i : i + len(marker)]]
-        if tuple(words) == marker:
+def _marker_at(words: list[str], i: int) -> tuple[str, ...] | None:
+    """The longest-listed marker that starts at word `i` (MARKERS lists longer ones first)."""
+    for marker in MARKERS_BY_FIRST.get(words[i], ()):
+        if tuple(words[i : i + len(marker)]) == marker:
             return marker
     return None
 
@@ -157,7 +238,7 @@ def _clause_end(tokens: list[Token], start: int) -> int:
     depth = 0
     for j in range(start, len(tokens)):
         text = tokens[j].text
-        if text in BOUNDARY or (text in {"(p.", "(p"}):
+        if text in BOUNDARY or _page_reference(tokens, j):
             return j
         if text == "(":
             depth += 1
@@ -168,6 +249,22 @@ def _clause_end(tokens: list[Token], start: int) -> int:
         elif text == "," and j + 1 < len(tokens) and tokens[j + 1].lower_ in NEW_CLAUSE and j > start:
             return j
     return len(tokens)
+
+
+def _page_reference(tokens: list[Token], j: int) -> bool:
+    """ "(p. 5)", "(p 5)", "(p15)": a page reference that a quote carries, never part of a clause."""
+    text = tokens[j].text.lower()
+    if text in {"(p.", "(p"}:
+        return True
+    following = tokens[j + 1].lower_ if j + 1 < len(tokens) else ""
+    return text == "(" and (following in {"p.", "p", "pag.", "blz."} or PAGE_LABEL.fullmatch(following) is not None)
+
+
+def _complement_om(tokens: list[Token], i: int) -> bool:
+    """ "gestimuleerd worden om ... te", "de kans om ... te": an om-clause that completes a verb or
+    noun says what is asked or possible, not what it serves."""
+    before = [t for t in tokens[max(0, i - 3) : i] if not t.is_punct][-2:]
+    return any(t.lower_ in COMPLEMENT_HEADS or t.lemma_.lower() in COMPLEMENT_HEADS for t in before)
 
 
 def _om_clause_end(tokens: list[Token], start: int, end: int) -> int | None:
@@ -229,7 +326,7 @@ def _modal_purpose(tokens: list[Token], offset: int) -> Purpose | None:
         if token.lower_ not in MODALS:
             continue
         end = _clause_end(tokens, i + 1)
-        verbs = [j for j in range(i + 1, end) if tokens[j].lower_ in PURPOSE_VERBS]
+        verbs = [j for j in range(i + 1, end) if tokens[j].lower_ in PURPOSE_VERBS | PURPOSE_PARTICIPLES]
         if verbs and verbs[-1] - i >= 2:
             last = verbs[-1] + 1
             while last < end and _is_infinitive(tokens[last]) and tokens[last].lower_ not in {"en"}:
@@ -240,9 +337,23 @@ def _modal_purpose(tokens: list[Token], offset: int) -> Purpose | None:
     return None
 
 
+def _effect_purpose(tokens: list[Token], offset: int) -> Purpose | None:
+    """ "X bevordert / vergroot / voorkomt Y": the object Y, up to the end of its clause."""
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.lower_ in EFFECT_VERBS and not tokens[i - 1].is_punct:
+            span = _trim(tokens, i + 1, _clause_end(tokens, i + 1))
+            if span:
+                return Purpose(span[0] - offset, span[1] - offset, token.lower_)
+    return None
+
+
 def find_goal(doc: Doc | Span) -> Purpose | None:
     """A goal statement's goal phrase, when the passage opens like one."""
-    tokens = [t for t in doc if not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == doc[0].i)]
+    tokens = [
+        t
+        for t in doc
+        if t.text not in {"[", "]"} and not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == doc[0].i)
+    ]
     while tokens and (tokens[0].is_punct or tokens[0].text in {"…", "..."}):
         tokens = tokens[1:]
     if not tokens:
@@ -257,7 +368,40 @@ def find_goal(doc: Doc | Span) -> Purpose | None:
                 and start[0] not in {"behouden", "behoud", "vergroting", "verbetering", "versterking"}
                 else 0
             )
-            span = _trim(tokens, first, _clause_end(tokens, first) if first else len(tokens))
+            span = _trim(tokens, first, _clause_end(tokens, first) if first else _line_end(tokens))
             if span:
                 return Purpose(span[0] - offset, span[1] - offset, " ".join(start), goal=True)
+    return _goal_noun_opening(tokens, offset) or _purpose_fragment(tokens, offset)
+
+
+def _line_end(tokens: list[Token]) -> int:
+    """A nominal goal line runs to its end, short of a page reference."""
+    return next((j for j in range(len(tokens)) if _page_reference(tokens, j)), len(tokens))
+
+
+def _goal_noun_opening(tokens: list[Token], offset: int) -> Purpose | None:
+    """ "Eén van de doelen van deze wet is dat ...", "Het doel van de aanpak is ...": what follows "is"."""
+    for i, token in enumerate(tokens[:8]):
+        if token.lower_ not in GOAL_NOUNS:
+            continue
+        for j in range(i + 1, min(i + 8, len(tokens))):
+            if tokens[j].lower_ in {"is", "zijn", ":"}:
+                first = j + 1 + (j + 1 < len(tokens) and tokens[j + 1].lower_ in {"dat", "om", "te"})
+                span = _trim(tokens, first, _clause_end(tokens, first))
+                return Purpose(span[0] - offset, span[1] - offset, token.lower_, goal=True) if span else None
+            if tokens[j].is_punct:
+                break
+        return None
     return None
+
+
+def _purpose_fragment(tokens: list[Token], offset: int) -> Purpose | None:
+    """A line that is only an om-clause ("… om de zorg ook in 2040 te kunnen garanderen."): a goal."""
+    if not tokens or tokens[0].lower_ != "om":
+        return None
+    end = _clause_end(tokens, 1)
+    if any(not t.is_punct for t in tokens[end:]):
+        return None
+    te_end = _om_clause_end(tokens, 1, end)
+    span = _trim(tokens, 1, te_end) if te_end else None
+    return Purpose(span[0] - offset, span[1] - offset, "om", goal=True) if span else None

@@ -1,45 +1,95 @@
-"""The codebook's cue lists as a spaCy component: a SpanRuler that puts cue spans on the Doc.
+"""The codebook's cue lists as a spaCy component that puts cue spans on the Doc.
 
 Spans go to `doc.spans["sbtext_cues"]` with the cue list as label (`expectation`,
 `instrumental`, `sphere:persoonlijk`, `category:kosten_besparing`, ...) and the codebook term as
 span id, so every label can name the words and the rule behind it.
+
+Exact terms (most of the codebook) run through two spaCy PhraseMatchers, one on the lower-case
+form and one on the lemma, so that inflections count. One-word wildcard terms (`mantelzorg*`,
+`*vereniging`) are looked up by prefix and suffix per token; only multi-word terms with a wildcard
+or a gap (`spelen ... rol`) need the token Matcher. That split keeps the cost per passage low
+enough for archives: a Matcher over a thousand token patterns, regular expressions among them,
+took most of the tagging time and gave the same spans.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
+from collections import Counter, defaultdict
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from sbtext.codebook import Codebook, load_codebook, term_patterns
+from sbtext.codebook import GAP, Codebook, load_codebook, term_patterns
 from sbtext.nlp import _lemma
 
 SPANS_KEY = "sbtext_cues"
 RULER_NAME = "sbtext_tag_cues"
+KEY_SEPARATOR = "\t"
+
+
+class CueRuler:
+    """Matches every codebook term on lower-case forms and lemmas; writes all matches as spans."""
+
+    def __init__(self, nlp: Language, name: str, codebook: Codebook, spans_key: str = SPANS_KEY) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.by_form = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.by_pattern = Matcher(nlp.vocab, validate=True)
+        self.prefixes: dict[str, list[str]] = defaultdict(list)
+        self.suffixes: dict[str, list[str]] = defaultdict(list)
+        self.infixes: dict[str, list[str]] = defaultdict(list)
+        for label, terms in codebook.terms().items():
+            for term in terms:
+                self.add(nlp, label, term)
+
+    def add(self, nlp: Language, label: str, term: str) -> None:
+        key = f"{label}{KEY_SEPARATOR}{term}"
+        words = term.lower().split()
+        if len(words) == 1 and "*" in words[0] and words[0].strip("*"):
+            word = words[0]
+            table = {(False, True): self.prefixes, (True, False): self.suffixes, (True, True): self.infixes}
+            table[word.startswith("*"), word.endswith("*")][word.strip("*")].append(key)
+            return
+        if any("*" in w or w in {"?", GAP} for w in words):
+            self.by_pattern.add(key, term_patterns(term, _lemma))
+            return
+        lemmas = [_lemma(w) for w in words]
+        self.by_form.add(key, [Doc(nlp.vocab, words=words)])
+        # A token matches a term word when its lemma is that word or the word's own lemma.
+        self.by_lemma.add(key, [Doc(nlp.vocab, words=lemmas, lemmas=lemmas), Doc(nlp.vocab, words=words, lemmas=words)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        found = {
+            (start, end, strings[match_id])
+            for matcher in (self.by_form, self.by_lemma, self.by_pattern)
+            for match_id, start, end in matcher(doc)
+        }
+        found.update((token.i, token.i + 1, key) for token in doc for key in self.wildcards(token.lower_))
+        spans = []
+        for start, end, key in sorted(found):
+            label, term = key.split(KEY_SEPARATOR, 1)
+            spans.append(Span(doc, start, end, label=label, span_id=term))
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+    def wildcards(self, word: str) -> set[str]:
+        """Keys of the one-word wildcard terms that `word` matches."""
+        keys = {k for n in range(1, len(word) + 1) for k in self.prefixes.get(word[:n], ())}
+        keys.update(k for n in range(len(word)) for k in self.suffixes.get(word[n:], ()))
+        keys.update(k for body, ks in self.infixes.items() if body in word for k in ks)
+        return keys
 
 
 @Language.factory(
-    "sbtext_cue_ruler_v1",
+    "sbtext_cue_ruler_v2",
     default_config={"codebook": None, "spans_key": SPANS_KEY},
 )
-def make_cue_ruler(nlp: Language, name: str, codebook: str | None, spans_key: str) -> SpanRuler:
-    """A SpanRuler filled with the patterns of `codebook` (None: the default codebook)."""
-    ruler = SpanRuler(nlp, name, spans_key=spans_key, overwrite=True, validate=True)
-    ruler.add_patterns(codebook_patterns(load_codebook(codebook)))
-    return ruler
-
-
-def codebook_patterns(codebook: Codebook) -> list[dict[str, Any]]:
-    """SpanRuler patterns for every term of every cue list."""
-    patterns = []
-    for label, terms in codebook.terms().items():
-        for term in terms:
-            for pattern in term_patterns(term, _lemma):
-                patterns.append({"label": label, "pattern": pattern, "id": term})
-    return patterns
+def make_cue_ruler(nlp: Language, name: str, codebook: str | None, spans_key: str) -> CueRuler:
+    """The cue ruler for `codebook` (None: the default codebook)."""
+    return CueRuler(nlp, name, load_codebook(codebook), spans_key)
 
 
 def cue_spans(doc: Doc | Span) -> list[Span]:
@@ -55,3 +105,4 @@ def cue_counts(spans: list[Span]) -> Counter[str]:
     """How often each cue list fired (overlapping duplicates of one term count once)."""
     seen = {(s.label_, s.start, s.end) for s in spans}
     return Counter(label for label, _, _ in seen)
+
