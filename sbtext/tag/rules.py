@@ -10,6 +10,10 @@ form and one on the lemma, so that inflections count. One-word wildcard terms (`
 or a gap (`spelen ... rol`) need the token Matcher. That split keeps the cost per passage low
 enough for archives: a Matcher over a thousand token patterns, regular expressions among them,
 took most of the tagging time and gave the same spans.
+
+With a trained pipeline, simplemma's lemma is a second opinion: a trained lemmatizer that leaves
+"rekent" as it is would otherwise miss "rekenen op". It goes into each token's NORM, the one free
+string attribute a PhraseMatcher can read; the ruler runs last, after any model has used NORM.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class CueRuler:
         self.spans_key = spans_key
         self.by_form = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.by_dictionary = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.second_opinion = "sbtext_simplemma_v1" not in nlp.pipe_names
         self.by_pattern = Matcher(nlp.vocab, validate=True)
         self.prefixes: dict[str, list[str]] = defaultdict(list)
         self.suffixes: dict[str, list[str]] = defaultdict(list)
@@ -58,14 +64,16 @@ class CueRuler:
         self.by_form.add(key, [Doc(nlp.vocab, words=words)])
         # A token matches a term word when its lemma is that word or the word's own lemma.
         self.by_lemma.add(key, [Doc(nlp.vocab, words=lemmas, lemmas=lemmas), Doc(nlp.vocab, words=words, lemmas=words)])
+        self.by_dictionary.add(key, [_with_norms(Doc(nlp.vocab, words=lemmas))])
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
-        found = {
-            (start, end, strings[match_id])
-            for matcher in (self.by_form, self.by_lemma, self.by_pattern)
-            for match_id, start, end in matcher(doc)
-        }
+        matchers = [self.by_form, self.by_lemma, self.by_pattern]
+        if self.second_opinion:
+            for token in doc:
+                token.norm_ = _lemma(token.lower_)
+            matchers.append(self.by_dictionary)
+        found = {(start, end, strings[match_id]) for matcher in matchers for match_id, start, end in matcher(doc)}
         found.update((token.i, token.i + 1, key) for token in doc for key in self.wildcards(token.lower_))
         spans = []
         for start, end, key in sorted(found):
@@ -81,6 +89,12 @@ class CueRuler:
         keys.update(k for n in range(len(word)) for k in self.suffixes.get(word[n:], ()))
         keys.update(k for body, ks in self.infixes.items() if body in word for k in ks)
         return keys
+
+
+def _with_norms(doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = token.text
+    return doc
 
 
 @Language.factory(
