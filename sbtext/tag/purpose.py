@@ -178,7 +178,7 @@ COMPLEMENT_HEADS = {
     "verzoek",
     "oproep",
 }
-GOAL_NOUNS = {"doel", "doelen", "doelstelling", "doelstellingen", "ambitie", "streven", "hoofddoel", "opgave"}
+GOAL_NOUNS = {"doel", "doelen", "doelstelling", "doelstellingen", "ambitie", "streven", "hoofddoel"}
 SHORT_INFINITIVES = {"gaan", "doen", "staan", "zijn", "slaan", "zien", "bestaan", "ontstaan", "voldoen"}
 
 
@@ -403,5 +403,7 @@ def _purpose_fragment(tokens: list[Token], offset: int) -> Purpose | None:
     if any(not t.is_punct for t in tokens[end:]):
         return None
     te_end = _om_clause_end(tokens, 1, end)
-    span = _trim(tokens, 1, te_end) if te_end else None
+    if te_end is None or any(not t.is_punct for t in tokens[te_end:]):
+        return None
+    span = _trim(tokens, 1, te_end)
     return Purpose(span[0] - offset, span[1] - offset, "om", goal=True) if span else None
