@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -55,24 +57,51 @@ def write_json(data: Any, path: Path) -> None:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, in order, with wrapped text, fitted widths and a frozen header."""
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
-            _style_sheet(writer.sheets[name[:31]], df)
+    """One sheet per table, in order, with wrapped text, fitted widths and a frozen header.
+
+    Written in openpyxl's write-only mode, row by row, so that a corpus of hundreds of thousands
+    of passages streams into the workbook instead of being built as a sheet in memory first.
+    """
+    book = Workbook(write_only=True)
+    wrap, bold = Alignment(wrap_text=True, vertical="top"), Font(bold=True)
+    for name, df in sheets.items():
+        sheet = book.create_sheet(title=name[:31])
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(_widths(df), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.append([_cell(sheet, str(c), font=bold) for c in df.columns])
+        # Only text wraps; numbers and booleans go in as plain values (a styled cell costs time).
+        text = [df[c].dtype == object for c in df.columns]
+        for row in df.itertuples(index=False):
+            sheet.append(
+                [_cell(sheet, _excel_value(v), alignment=wrap) if t else _excel_value(v) for v, t in zip(row, text)]
+            )
+    with atomic_path(path) as tmp:
+        book.save(tmp)
 
 
-def _style_sheet(sheet: Any, df: pd.DataFrame) -> None:
-    sheet.freeze_panes = "A2"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for i, column in enumerate(df.columns, start=1):
+def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _excel_value(value: Any) -> Any:
+    """Values as Excel takes them: missing as empty, NumPy scalars as Python ones."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _widths(df: pd.DataFrame) -> list[float]:
+    """Column widths from the header and the first 500 values, between 10 and 80 characters."""
+    widths = []
+    for column in df.columns:
         values = [str(column)] + [str(v) for v in df[column].head(500)]
         longest = max((len(line) for v in values for line in v.split("\n")), default=10)
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 80)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths.append(min(max(10, longest + 2), 80))
+    return widths
 
 
 def markdown_table(df: pd.DataFrame) -> str:
