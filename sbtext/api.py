@@ -152,22 +152,31 @@ def analyze(
         results: Iterable[DocResult] = dask_results(paths, manifest=manifest, options=options)
     else:
         results = iter_results(paths, manifest=manifest, options=options, n_process=n_process)
-    documents, passages, errors = [], [], []
+    documents: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    # Each document's rows become a small DataFrame at once: a dict per passage costs several
+    # times the memory of the same values in columns, and a corpus holds hundreds of thousands.
+    chunks: list[pd.DataFrame] = []
+    counts = {"passages": 0, "expectations": 0}
     timings = dict.fromkeys(STAGES, 0.0)
     for result in results:
         documents.append(result.document)
-        passages.extend(result.passages)
+        if result.passages:
+            chunks.append(t.frame(result.passages, t.PASSAGE_COLUMNS))
+        counts["passages"] += len(result.passages)
+        counts["expectations"] += sum(bool(p.get("expectation")) for p in result.passages)
         errors.extend(result.errors)
         for stage, seconds in result.timings.items():
             timings[stage] += seconds
         if on_document:
             on_document(result)
     run = _run_info(
-        tagger, options, documents, passages, errors, timings, time.perf_counter() - started, n_process, engine
+        tagger, options, documents, counts, errors, timings, time.perf_counter() - started, n_process, engine
     )
+    passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
     return Analysis(
         documents=t.frame(documents, t.DOCUMENT_COLUMNS),
-        passages=t.frame(passages, t.PASSAGE_COLUMNS),
+        passages=passages,
         errors=t.frame(errors, t.ERROR_COLUMNS),
         run=run,
         top=top,
@@ -178,7 +187,7 @@ def _run_info(
     tagger: Any,
     options: Options,
     documents: list[dict[str, Any]],
-    passages: list[dict[str, Any]],
+    counts: dict[str, int],
     errors: list[dict[str, Any]],
     timings: dict[str, float],
     total: float,
@@ -216,8 +225,8 @@ def _run_info(
             "documents": len(documents),
             "failed": sum(d["status"] != "ok" for d in documents),
             "pages": n_pages,
-            "passages": len(passages),
-            "expectations": sum(bool(p.get("expectation")) for p in passages),
+            "passages": counts["passages"],
+            "expectations": counts["expectations"],
             "errors": len(errors),
         },
         "options": {"n_process": n_process, "engine": engine},

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -114,9 +113,7 @@ def _is_sidebar_geometry(block: Block, page: Page) -> bool:
     return any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
 
 
-def _split_page(
-    page: Page, removable: set[str], body_height: float
-) -> tuple[list[Block], list[Block], dict[str, str]]:
+def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[list[Block], list[Block], dict[str, str]]:
     """Sort a page's blocks into body, footnotes and sidebar metadata."""
     body: list[Block] = []
     notes: list[Block] = []

@@ -86,6 +86,12 @@ def report(results: pd.DataFrame, nlp: Any, files: Sequence[str]) -> str:
         "## Overall",
         "",
         markdown_table(_overall(results)),
+        "## Per gold file",
+        "",
+        "The sample documents (position papers, a slide deck, a handreiking) and the policy quotes of",
+        "the Verwey-Jonker table are different kinds of text; each is scored on its own here.",
+        "",
+        markdown_table(_per_file(results)),
         "## Per source",
         "",
         markdown_table(_per_source(results)),
@@ -108,6 +114,15 @@ def _flat(scores: dict[str, Any]) -> dict[str, float]:
 def _overall(results: pd.DataFrame) -> pd.DataFrame:
     gold = list(results["gold"])
     rows = [{"tagger": name, **_flat(score(gold, list(results[name])))} for name in ("model", "rules")]
+    return pd.DataFrame(rows)
+
+
+def _per_file(results: pd.DataFrame) -> pd.DataFrame:
+    files = results["gold"].map(lambda g: Path(g["_file"]).name)
+    rows = []
+    for name, part in results.groupby(files, sort=True):
+        for tagger in ("model", "rules"):
+            rows.append({"file": name, "tagger": tagger, **_flat(score(list(part["gold"]), list(part[tagger])))})
     return pd.DataFrame(rows)
 
 
@@ -141,8 +156,12 @@ def _confusion(results: pd.DataFrame) -> pd.DataFrame:
 
 def _errors(results: pd.DataFrame, per_kind: int = 6) -> pd.DataFrame:
     """A few held-out mistakes of each kind, to read rather than to count."""
-    kinds: dict[str, list[dict[str, str]]] = {"missed expectation": [], "false expectation": [],
-                                                "wrong framing": [], "purpose span off": []}
+    kinds: dict[str, list[dict[str, str]]] = {
+        "missed expectation": [],
+        "false expectation": [],
+        "wrong framing": [],
+        "purpose span off": [],
+    }
     for _, row in results.iterrows():
         g, m = row["gold"], row["model"]
         detail = ""

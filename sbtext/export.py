@@ -33,10 +33,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; an output is not
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(text: str, path: Path) -> None:
@@ -94,7 +101,7 @@ def _excel_value(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _widths(df: pd.DataFrame) -> list[float]:
+def _widths(df: pd.DataFrame) -> list[int]:
     """Column widths from the header and the first 500 values, between 10 and 80 characters."""
     widths = []
     for column in df.columns:

@@ -39,7 +39,13 @@ def test_every_violation_is_reported_with_its_line():
 
 @pytest.mark.parametrize(
     "name",
-    ["seeds.jsonl", "verwey_jonker_2023.jsonl", "constructed.jsonl", "seeds_annotator_b.jsonl", "seeds_annotator_c.jsonl"],
+    [
+        "seeds.jsonl",
+        "verwey_jonker_2023.jsonl",
+        "constructed.jsonl",
+        "seeds_annotator_b.jsonl",
+        "seeds_annotator_c.jsonl",
+    ],
 )
 def test_project_annotation_files_validate(name):
     path = ROOT / "annotations" / name
@@ -103,8 +109,11 @@ def test_seed_gold_covers_every_passage_of_the_sample_corpus():
     from sbtext.pipeline import Options, iter_results
 
     # Gold ids follow the offline fallback's segmentation, whatever pipeline this run uses.
-    ids = {p["passage_id"] for r in iter_results([ROOT / "corpora" / "sample"], options=Options(spacy_model="blank", tag=False))
-           for p in r.passages}
+    ids = {
+        p["passage_id"]
+        for r in iter_results([ROOT / "corpora" / "sample"], options=Options(spacy_model="blank", tag=False))
+        for p in r.passages
+    }
     gold = {r["id"] for r in read_gold([ROOT / "annotations" / "seeds.jsonl"], skip_duplicates=False)}
     assert ids == gold
 

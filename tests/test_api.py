@@ -95,3 +95,14 @@ def test_two_processes_give_the_same_rows():
     one = sbtext.analyze(SAMPLE)
     two = sbtext.analyze(SAMPLE, n_process=2)
     assert one.passages.equals(two.passages)
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    import os
+
+    from sbtext.export import write_text
+
+    write_text("x", tmp_path / "a.md")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -202,7 +202,7 @@ def find_purposes(doc: Doc | Span) -> list[Purpose]:
     tokens = list(doc)
     words = [t.lower_ for t in tokens]
     offset = tokens[0].idx if tokens else 0
-    found = []
+    found: list[Purpose] = []
     for i, token in enumerate(tokens):
         marker = _marker_at(words, i)
         if not marker or (found and tokens[i].idx - offset < found[-1].end):
@@ -352,7 +352,8 @@ def find_goal(doc: Doc | Span) -> Purpose | None:
     tokens = [
         t
         for t in doc
-        if t.text not in {"[", "]"} and not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == doc[0].i)
+        if t.text not in {"[", "]"}
+        and not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == doc[0].i)
     ]
     while tokens and (tokens[0].is_punct or tokens[0].text in {"…", "..."}):
         tokens = tokens[1:]

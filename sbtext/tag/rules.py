@@ -19,6 +19,8 @@ string attribute a PhraseMatcher can read; the ruler runs last, after any model 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
+
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -68,7 +70,7 @@ class CueRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
-        matchers = [self.by_form, self.by_lemma, self.by_pattern]
+        matchers: list[Any] = [self.by_form, self.by_lemma, self.by_pattern]
         if self.second_opinion:
             for token in doc:
                 token.norm_ = _lemma(token.lower_)
@@ -81,7 +83,6 @@ class CueRuler:
             spans.append(Span(doc, start, end, label=label, span_id=term))
         doc.spans[self.spans_key] = spans
         return doc
-
 
     def wildcards(self, word: str) -> set[str]:
         """Keys of the one-word wildcard terms that `word` matches."""
@@ -119,4 +120,3 @@ def cue_counts(spans: list[Span]) -> Counter[str]:
     """How often each cue list fired (overlapping duplicates of one term count once)."""
     seen = {(s.label_, s.start, s.end) for s in spans}
     return Counter(label for label, _, _ in seen)
-
