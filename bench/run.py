@@ -71,7 +71,8 @@ def measure(mode: str, folder: Path, n_process: int = 1) -> dict:
 
 
 def machine() -> str:
-    import pypdfium2
+    from importlib.metadata import version
+
     import sklearn
     import spacy
 
@@ -88,7 +89,7 @@ def machine() -> str:
     )
     return (
         f"{cpu}, {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB; Python {platform.python_version()}, "
-        f"spaCy {spacy.__version__}, scikit-learn {sklearn.__version__}, pypdfium2 {pypdfium2.V_PYPDFIUM2}"
+        f"spaCy {spacy.__version__}, scikit-learn {sklearn.__version__}, pypdfium2 {version('pypdfium2')}"
     )
 
 
