@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sbtext import __version__
 from sbtext import tables as t
 from sbtext.export import markdown_table, prepare_out_dir, write_csv, write_json, write_text, write_xlsx
 from sbtext.nlp import backend_of
-from sbtext.pipeline import STAGES, DocResult, Options, iter_results, tagger_for
+from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
 from sbtext.report import report_html
 from sbtext.tag import label_row
 
@@ -120,7 +120,7 @@ def analyze(
     n_process: int = 1,
     engine: str = "local",
     top: int = 5,
-    on_document: Callable[[DocResult], None] | None = None,
+    on_document: ProgressHook | None = None,
 ) -> Analysis:
     """Run the pipeline over files and folders and collect the results.
 

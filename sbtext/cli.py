@@ -8,7 +8,7 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -92,7 +92,7 @@ def analyze_cli(
                 n_process=n_process,
                 engine=engine.value,
                 top=top,
-                on_document=lambda _: _advance(bar),
+                on_document=lambda _: bar.update(),
             )
         bar.close()
         if engine is Engine.dask:
@@ -259,7 +259,3 @@ def codebook_copy(dest: Annotated[Path, typer.Argument(help="Where to write an e
 
 def main() -> None:
     app()
-
-
-def _advance(bar: Any) -> None:
-    bar.update()

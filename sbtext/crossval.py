@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix
 
 from sbtext.annotations import read_gold
-from sbtext.evaluate import predict, score
+from sbtext.evaluate import predict, score, words
 from sbtext.export import markdown_table, write_text
 from sbtext.nlp import backend_of, load_nlp
 from sbtext.tag import Tagger
@@ -34,25 +33,25 @@ def group_of(record: dict[str, Any]) -> str:
     return str(record.get("doc_id") or record.get("source") or Path(record["_file"]).stem)
 
 
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def unseen(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Training records whose text neither contains nor is contained in a held-out text.
 
     The slide deck quotes the policy documents of the Verwey-Jonker table, so the same words can sit
     in two sources; a held-out quote must not be seen in training under another source's name.
     """
-    held_out = [_key(r["text"]) for r in test]
+    held_out = [_key(r) for r in test]
     exact = set(held_out)
     long = [t for t in held_out if len(t) >= MIN_QUOTE]
 
     def seen(record: dict[str, Any]) -> bool:
-        key = _key(record["text"])
+        key = _key(record)
         return key in exact or (len(key) >= MIN_QUOTE and any(key in t or t in key for t in long))
 
     return [r for r in train if not seen(r)]
+
+
+def _key(record: dict[str, Any]) -> str:
+    return " ".join(words(record["text"]))
 
 
 def leave_one_source_out(records: Sequence[dict[str, Any]], extra: Sequence[dict[str, Any]], nlp: Any) -> pd.DataFrame:

@@ -181,4 +181,5 @@ def _process_job(job: tuple[Path, DocumentMeta, Options]) -> DocResult:
     return process_document(*job)
 
 
-ProgressHook = Callable[[DocResult], None]
+ProgressHook = Callable[[DocResult], object]
+"""Called after each document; whatever it returns is ignored (a progress bar's update, say)."""

@@ -127,6 +127,7 @@ PURPOSE_PARTICIPLES = {
     "geborgd",
     "opgevangen",
 }
+MODAL_EFFECTS = PURPOSE_VERBS | PURPOSE_PARTICIPLES
 # Effect verbs whose object is what the expectation serves: "een sterke sociale basis bevordert ...".
 EFFECT_VERBS = {
     "bevordert",
@@ -326,7 +327,7 @@ def _modal_purpose(tokens: list[Token], offset: int) -> Purpose | None:
         if token.lower_ not in MODALS:
             continue
         end = _clause_end(tokens, i + 1)
-        verbs = [j for j in range(i + 1, end) if tokens[j].lower_ in PURPOSE_VERBS | PURPOSE_PARTICIPLES]
+        verbs = [j for j in range(i + 1, end) if tokens[j].lower_ in MODAL_EFFECTS]
         if verbs and verbs[-1] - i >= 2:
             last = verbs[-1] + 1
             while last < end and _is_infinitive(tokens[last]) and tokens[last].lower_ not in {"en"}:
