@@ -7,9 +7,12 @@ from a tidy one-row-per-quote table, so that every cell can be traced to its pas
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sbtext.codebook import CATEGORIES, SPHERES
@@ -88,45 +91,175 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def expectations_long(passages: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
-    """One row per quote: the top expectations per source, then their purposes and goals."""
-    rows: list[dict[str, Any]] = []
-    if passages.empty or "expectation" not in passages:
+class TableBuilder:
+    """The tables built from passages fed in chunks (one document at a time, say).
+
+    Keeps only what the tables can use, so that memory does not grow with the passages: per source
+    the `top` strongest distinct expectations and the goal statements that could still be quoted
+    (see `_prune_goals`), and counts for the aggregates. Feeding all passages at once or in chunks
+    gives the same tables.
+    """
+
+    def __init__(self, top: int = 5) -> None:
+        self.top = top
+        self._n = 0  # rows seen: the tie-breaker that keeps the order of a stable sort
+        self._best: dict[Any, dict[str, tuple[tuple[Any, ...], dict[str, Any]]]] = {}
+        self._goals: dict[Any, list[_Goal]] = {}
+        self._framing: Counter[tuple[Any, Any]] = Counter()
+        self._purpose: Counter[tuple[Any, Any]] = Counter()
+        self._spheres: Counter[tuple[Any, Any]] = Counter()
+
+    def add(self, passages: pd.DataFrame) -> None:
+        """Take in a chunk of passage rows (the columns of PASSAGE_COLUMNS)."""
+        if passages.empty or "expectation" not in passages:
+            return
+        for source in passages["source"].dropna().unique():
+            self._best.setdefault(source, {})
+            self._goals.setdefault(source, [])
+        expected = passages["expectation"].astype(bool).to_numpy()
+        goal = (passages["goal_statement"].astype(bool) & (passages["purpose"] != "")).to_numpy()
+        wanted = (expected | goal) & passages["source"].notna().to_numpy()
+        positions = np.flatnonzero(wanted)
+        for i, row in zip(positions, _rows(passages[wanted])):
+            if expected[i]:
+                self._offer(row, self._n + int(i))
+            if goal[i]:
+                order = (row["doc_id"], row["page_index"], row["char_start"], self._n + int(i))
+                self._goals[row["source"]].append(_Goal(order, row))
+        self._n += len(passages)
+        for source in passages.loc[goal, "source"].dropna().unique():
+            self._goals[source] = _prune_goals(self._goals[source], self.top)
+        self._count(passages, expected)
+
+    def _offer(self, row: dict[str, Any], n: int) -> None:
+        """Keep the row if it is among the `top` strongest expectations of its source with distinct text."""
+        score = row["expectation_score"]
+        order = (
+            pd.isna(score),
+            0.0 if pd.isna(score) else -score,
+            row["doc_id"],
+            row["page_index"],
+            row["char_start"],
+            n,
+        )
+        best, key = self._best[row["source"]], _key(row["text"])
+        if key in best and best[key][0] <= order:
+            return
+        best[key] = (order, row)
+        if len(best) > self.top:
+            del best[max(best, key=lambda k: best[k][0])]
+
+    def _count(self, passages: pd.DataFrame, expected: Any) -> None:
+        found = passages[expected]
+        self._framing.update(found.groupby(["source", "framing"]).size().to_dict())
+        categorised = passages[passages["purpose_category"].fillna("") != ""]
+        self._purpose.update(categorised.groupby(["source", "purpose_category"]).size().to_dict())
+        spheres = found.assign(sphere=found["spheres"].fillna("").str.split(";")).explode("sphere")
+        spheres = spheres[spheres["sphere"].isin(SPHERES)]
+        self._spheres.update(spheres.groupby(["sphere", "framing"]).size().to_dict())
+
+    def expectations_long(self) -> pd.DataFrame:
+        """One row per quote: the top expectations per source, then their purposes and goals."""
+        rows: list[dict[str, Any]] = []
+        for source, best in self._best.items():
+            chosen = [row for _, row in sorted(best.values(), key=lambda x: x[0])]
+            rows += [_quote(source, "verwachting", r["text"], r) for r in chosen]
+            rows += _purposes(source, chosen, sorted(self._goals[source]), self.top)
         return frame(rows, LONG_COLUMNS)
-    for source, group in passages.groupby("source", sort=False):
-        chosen = _top_expectations(group, top)
-        rows += [_quote(source, "verwachting", r["text"], r) for _, r in chosen.iterrows()]
-        rows += _purposes(source, chosen, group, top)
-    return frame(rows, LONG_COLUMNS)
+
+    def framing_by_source(self) -> pd.DataFrame:
+        """Counts of expectation framings per source, with the share that is instrumental only."""
+        table = _crosstab(self._framing, "source", "framing").reindex(columns=FRAMING_ORDER, fill_value=0)
+        table["expectations"] = table.sum(axis=1)
+        table["share_instrumental"] = (
+            table["instrumental"] / table["expectations"].where(table["expectations"] > 0)
+        ).round(3)
+        return table.reset_index().rename_axis(columns=None)
+
+    def purpose_by_source(self) -> pd.DataFrame:
+        """Counts of purpose categories per source (expectations and goal statements)."""
+        table = _crosstab(self._purpose, "source", "purpose_category")
+        table = table.reindex(columns=[c for c in CATEGORIES if c in table.columns], fill_value=0)
+        return table.reset_index().rename_axis(columns=None)
+
+    def spheres_by_framing(self) -> pd.DataFrame:
+        """How often each sphere is named in expectations of each framing."""
+        table = _crosstab(self._spheres, "sphere", "framing").reindex(
+            index=list(SPHERES), columns=FRAMING_ORDER, fill_value=0
+        )
+        return table.reset_index().rename_axis(columns=None)
 
 
-def _top_expectations(group: pd.DataFrame, top: int) -> pd.DataFrame:
-    found = group[group["expectation"].astype(bool)]
-    found = found.sort_values(
-        ["expectation_score", "doc_id", "page_index", "char_start"], ascending=[False, True, True, True], kind="stable"
-    )
-    found = found[~found["text"].map(_key).duplicated()]
-    return found.head(top)
+@dataclass(frozen=True, order=True)
+class _Goal:
+    order: tuple[Any, ...]
+    row: dict[str, Any] = field(compare=False)
+
+    @property
+    def keys(self) -> tuple[str, str]:
+        return _key(self.row["text"]), _key(self.row["purpose"])
 
 
-def _purposes(source: Any, chosen: pd.DataFrame, group: pd.DataFrame, top: int) -> list[dict[str, Any]]:
+_QUOTED = ["text", "purpose", "page", "doc_id", "passage_id", "expectation_score", "framing", "purpose_category"]
+
+
+def _rows(passages: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The columns a quote needs, and its sort keys, row by row."""
+    columns = ["source", *_QUOTED, "page_index", "char_start"]
+    for values in passages[columns].itertuples(index=False, name=None):
+        yield dict(zip(columns, values))
+
+
+def _prune_goals(goals: list[_Goal], top: int) -> list[_Goal]:
+    """The goal statements, in order, without those the table can never quote.
+
+    `_purposes` quotes goals in order until it has 2*top quotes, skipping a goal whose text or
+    purpose is already quoted: at most `top` expectation purposes and the goals before it, so fewer
+    than 3*top such keys when it looks at a goal. Hence a goal is never quoted if an earlier one has
+    the same text and purpose, if 3*top earlier ones share its text (or its purpose), or if 3*top
+    earlier ones have pairwise distinct keys: each of those put a key into the skip set, or was
+    skipped on one. What remains is bounded by top, whatever the number of passages.
+    """
+    limit = 3 * top
+    kept: list[_Goal] = []
+    pairs: set[tuple[str, str]] = set()
+    texts: Counter[str] = Counter()
+    purposes: Counter[str] = Counter()
+    disjoint: set[str] = set()
+    n_disjoint = 0
+    for goal in sorted(goals):
+        if n_disjoint >= limit:
+            break
+        text, purpose = goal.keys
+        if (text, purpose) in pairs or texts[text] >= limit or purposes[purpose] >= limit:
+            continue
+        pairs.add((text, purpose))
+        texts[text] += 1
+        purposes[purpose] += 1
+        kept.append(goal)
+        if not {text, purpose} & disjoint:
+            disjoint |= {text, purpose}
+            n_disjoint += 1
+    return kept
+
+
+def _purposes(source: Any, chosen: list[dict[str, Any]], goals: list[_Goal], top: int) -> list[dict[str, Any]]:
     rows, seen = [], set()
-    for _, r in chosen.iterrows():
+    for r in chosen:
         if r["purpose"] and _key(r["purpose"]) not in seen:
             seen.add(_key(r["purpose"]))
             rows.append(_quote(source, "waartoe", r["purpose"], r))
-    goals = group[group["goal_statement"].astype(bool) & (group["purpose"] != "")]
-    goals = goals.sort_values(["doc_id", "page_index", "char_start"], kind="stable")
-    for _, r in goals.iterrows():
+    for goal in goals:
         if len(rows) >= 2 * top:
             break
-        if _key(r["text"]) not in seen and _key(r["purpose"]) not in seen:
-            seen.add(_key(r["text"]))
-            rows.append(_quote(source, "waartoe", r["text"], r))
+        text, purpose = goal.keys
+        if text not in seen and purpose not in seen:
+            seen.add(text)
+            rows.append(_quote(source, "waartoe", goal.row["text"], goal.row))
     return rows
 
 
-def _quote(source: Any, column: str, quote: str, r: pd.Series) -> dict[str, Any]:
+def _quote(source: Any, column: str, quote: str, r: dict[str, Any]) -> dict[str, Any]:
     return {
         "source": source,
         "column": column,
@@ -138,6 +271,26 @@ def _quote(source: Any, column: str, quote: str, r: pd.Series) -> dict[str, Any]
         "framing": r["framing"],
         "purpose_category": r["purpose_category"],
     }
+
+
+def _crosstab(counts: Counter[tuple[Any, Any]], index: str, columns: str) -> pd.DataFrame:
+    """What `pd.crosstab` gives for rows holding these (index, column) pairs this often."""
+    if not counts:
+        return pd.DataFrame(index=pd.Index([], name=index), columns=pd.Index([], name=columns), dtype="int64")
+    keys = pd.MultiIndex.from_tuples(list(counts), names=[index, columns])
+    return pd.Series(list(counts.values()), index=keys, dtype="int64").unstack(fill_value=0).sort_index()
+
+
+def built(passages: pd.DataFrame, *, top: int = 5) -> TableBuilder:
+    """A TableBuilder fed with all the passages at once."""
+    builder = TableBuilder(top)
+    builder.add(passages)
+    return builder
+
+
+def expectations_long(passages: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
+    """One row per quote: the top expectations per source, then their purposes and goals."""
+    return built(passages, top=top).expectations_long()
 
 
 def expectation_table(long: pd.DataFrame) -> pd.DataFrame:
@@ -154,30 +307,14 @@ def expectation_table(long: pd.DataFrame) -> pd.DataFrame:
 
 def framing_by_source(passages: pd.DataFrame) -> pd.DataFrame:
     """Counts of expectation framings per source, with the share that is instrumental only."""
-    found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
-    table = pd.crosstab(found["source"], found["framing"]).reindex(columns=FRAMING_ORDER, fill_value=0)
-    table["expectations"] = table.sum(axis=1)
-    table["share_instrumental"] = (
-        table["instrumental"] / table["expectations"].where(table["expectations"] > 0)
-    ).round(3)
-    return table.reset_index().rename_axis(columns=None)
+    return built(passages).framing_by_source()
 
 
 def purpose_by_source(passages: pd.DataFrame) -> pd.DataFrame:
     """Counts of purpose categories per source (expectations and goal statements)."""
-    found = passages[passages["purpose_category"].fillna("") != ""]
-    table = pd.crosstab(found["source"], found["purpose_category"])
-    table = table.reindex(columns=[c for c in CATEGORIES if c in table.columns], fill_value=0)
-    return table.reset_index().rename_axis(columns=None)
+    return built(passages).purpose_by_source()
 
 
 def spheres_by_framing(passages: pd.DataFrame) -> pd.DataFrame:
     """How often each sphere is named in expectations of each framing."""
-    found = passages[passages["expectation"].astype(bool)].copy()
-    found["sphere"] = found["spheres"].fillna("").str.split(";")
-    found = found.explode("sphere")
-    found = found[found["sphere"].isin(SPHERES)]
-    table = pd.crosstab(found["sphere"], found["framing"]).reindex(
-        index=list(SPHERES), columns=FRAMING_ORDER, fill_value=0
-    )
-    return table.reset_index().rename_axis(columns=None)
+    return built(passages).spheres_by_framing()

@@ -1,0 +1,163 @@
+"""The table stage: tables built from chunks equal those of pandas over all passages at once."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from sbtext import tables as t
+from sbtext.codebook import CATEGORIES, SPHERES
+
+
+def reference_long(passages: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The table as pandas computes it over every passage (the definition the builder must meet)."""
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    def quote(source, column, text, r):
+        return {
+            "source": source,
+            "column": column,
+            "quote": text,
+            "page": str(r["page"]),
+            "doc_id": r["doc_id"],
+            "passage_id": r["passage_id"],
+            "score": r["expectation_score"],
+            "framing": r["framing"],
+            "purpose_category": r["purpose_category"],
+        }
+
+    rows = []
+    for source, group in passages.groupby("source", sort=False):
+        found = group[group["expectation"].astype(bool)].sort_values(
+            ["expectation_score", "doc_id", "page_index", "char_start"],
+            ascending=[False, True, True, True],
+            kind="stable",
+        )
+        chosen = found[~found["text"].map(key).duplicated()].head(top)
+        rows += [quote(source, "verwachting", r["text"], r) for _, r in chosen.iterrows()]
+        quoted, seen = [], set()
+        for _, r in chosen.iterrows():
+            if r["purpose"] and key(r["purpose"]) not in seen:
+                seen.add(key(r["purpose"]))
+                quoted.append(quote(source, "waartoe", r["purpose"], r))
+        goals = group[group["goal_statement"].astype(bool) & (group["purpose"] != "")]
+        for _, r in goals.sort_values(["doc_id", "page_index", "char_start"], kind="stable").iterrows():
+            if len(quoted) >= 2 * top:
+                break
+            if key(r["text"]) not in seen and key(r["purpose"]) not in seen:
+                seen.add(key(r["text"]))
+                quoted.append(quote(source, "waartoe", r["text"], r))
+        rows += quoted
+    return t.frame(rows, t.LONG_COLUMNS)
+
+
+def reference_counts(passages: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
+    framing = pd.crosstab(found["source"], found["framing"]).reindex(columns=t.FRAMING_ORDER, fill_value=0)
+    framing["expectations"] = framing.sum(axis=1)
+    framing["share_instrumental"] = (
+        framing["instrumental"] / framing["expectations"].where(framing["expectations"] > 0)
+    ).round(3)
+    categorised = passages[passages["purpose_category"].fillna("") != ""]
+    purpose = pd.crosstab(categorised["source"], categorised["purpose_category"])
+    purpose = purpose.reindex(columns=[c for c in CATEGORIES if c in purpose.columns], fill_value=0)
+    spheres = found.copy()
+    spheres["sphere"] = spheres["spheres"].fillna("").str.split(";")
+    spheres = spheres.explode("sphere")
+    spheres = spheres[spheres["sphere"].isin(SPHERES)]
+    by_sphere = pd.crosstab(spheres["sphere"], spheres["framing"]).reindex(
+        index=list(SPHERES), columns=t.FRAMING_ORDER, fill_value=0
+    )
+    return {
+        name: table.reset_index().rename_axis(columns=None)
+        for name, table in (("framing_by_source", framing), ("purpose_by_source", purpose), ("spheres", by_sphere))
+    }
+
+
+def synthetic(n: int, seed: int) -> pd.DataFrame:
+    """Passages of several sources whose texts and purposes repeat, differing in case and punctuation."""
+    rng = random.Random(seed)
+    texts = ["Buren helpen elkaar", "buren helpen elkaar!", "Vrijwilligers doen mee", "Het doel is groei", "Zorg"]
+    purposes = ["", "", "elkaar helpen", "Elkaar helpen.", "groei", "Het doel is groei", "zorg"]
+    spheres = ["", "persoonlijk", "persoonlijk;gemeenschappelijk", "institutioneel;markt"]
+    rows = []
+    for i in range(n):
+        doc = rng.choice(["d3", "d1", "d2", "d4"])
+        rows.append(
+            {
+                "doc_id": doc,
+                "source": {"d1": "A", "d2": "B", "d3": "A", "d4": "C"}[doc],
+                "page": str(rng.randint(1, 3)),
+                "page_index": rng.randint(1, 3),
+                "passage_id": f"{doc}:{i}",
+                "char_start": rng.randint(0, 5) * 10,
+                "text": rng.choice(texts) + (f" {rng.randint(0, 30)}" if rng.random() < 0.5 else ""),
+                "expectation": rng.random() < 0.6,
+                "expectation_score": round(rng.random(), 1),
+                "framing": rng.choice([*t.FRAMING_ORDER, "none"]),
+                "purpose": rng.choice(purposes),
+                "purpose_category": rng.choice(["", *CATEGORIES[:3]]),
+                "spheres": rng.choice(spheres),
+                "goal_statement": rng.random() < 0.4,
+            }
+        )
+    return t.frame(rows, t.PASSAGE_COLUMNS)
+
+
+def chunked(passages: pd.DataFrame, top: int, seed: int) -> t.TableBuilder:
+    rng, builder, start = random.Random(seed), t.TableBuilder(top), 0
+    while start < len(passages):
+        size = rng.randint(1, 40)
+        builder.add(passages.iloc[start : start + size])
+        start += size
+    return builder
+
+
+@pytest.mark.parametrize("top", [1, 2, 5])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_chunks_give_the_tables_of_all_passages_at_once(top, seed):
+    passages = synthetic(600, seed)
+    expected = reference_long(passages, top)
+    assert (expected["column"] == "waartoe").any() and len(expected) > 3 * top
+    builder = chunked(passages, top, seed)
+    pd.testing.assert_frame_equal(builder.expectations_long(), expected)
+    pd.testing.assert_frame_equal(t.expectations_long(passages, top=top), expected)
+    counts = reference_counts(passages)
+    pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
+    pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
+    pd.testing.assert_frame_equal(builder.spheres_by_framing(), counts["spheres"])
+
+
+def test_goal_statements_kept_stay_bounded():
+    builder = chunked(synthetic(3000, 7), 2, 7)
+    assert sum(len(goals) for goals in builder._goals.values()) <= 3 * (3 * 2) ** 2
+    assert all(len(best) <= 2 for best in builder._best.values())
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_no_passages_or_no_expectations_give_empty_tables(rows):
+    passages = synthetic(rows, 0).assign(expectation=False, purpose_category="")
+    builder = t.built(passages)
+    for got, want in zip(
+        (builder.framing_by_source(), builder.purpose_by_source(), builder.spheres_by_framing()),
+        reference_counts(passages).values(),
+    ):
+        assert got.to_csv(index=False) == want.to_csv(index=False)
+    assert builder.expectations_long().to_csv(index=False) == reference_long(passages, 5).to_csv(index=False)
+
+
+def test_sample_corpus_tables_match_pandas(sample_analysis):
+    passages = sample_analysis.passages
+    builder = t.TableBuilder(3)
+    for _, part in passages.groupby("doc_id", sort=False):
+        builder.add(part)
+    pd.testing.assert_frame_equal(builder.expectations_long(), reference_long(passages, 3))
+    counts = reference_counts(passages)
+    pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
+    pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
+    pd.testing.assert_frame_equal(builder.spheres_by_framing(), counts["spheres"])
