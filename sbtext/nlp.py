@@ -11,10 +11,15 @@ import os
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import numpy
 import simplemma
 import spacy
+from spacy.attrs import LEMMA, LOWER, SENT_START
+from spacy.attrs import ORTH as ORTH_ATTR
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
@@ -142,21 +147,27 @@ class Backend:
 @Language.component("sbtext_sentencizer_v1")
 def sentencize(doc: Doc) -> Doc:
     """Split sentences after . ! ? unless the token is a known abbreviation."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        token.is_sent_start = _ends_sentence(prev.text) and _can_start_sentence(token.text)
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    words = doc.to_array(ORTH_ATTR).tolist()
+    starts = [1] + [
+        1 if _ends_sentence(strings[before]) and _can_start_sentence(strings[word]) else -1
+        for before, word in pairwise(words)
+    ]
+    values: Any = numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)  # -1: not a start
+    doc.from_array([SENT_START], values)
     return doc
 
 
+@lru_cache(maxsize=100_000)
 def _ends_sentence(text: str) -> bool:
     if text.lower() in ABBREVIATIONS:
         return False
     return text[-1:] in SENTENCE_END or text in {"…", "...", "!)", ".)", ".’", ".'", '."', ".”"}
 
 
+@lru_cache(maxsize=100_000)
 def _can_start_sentence(text: str) -> bool:
     first = text[:1]
     return first.isupper() or first.isdigit() or first in "‘'\"“([•-–"
@@ -165,8 +176,10 @@ def _can_start_sentence(text: str) -> bool:
 @Language.component("sbtext_simplemma_v1")
 def lemmatize(doc: Doc) -> Doc:
     """Set Dutch lemmas from simplemma's dictionary (offline, no model files)."""
-    for token in doc:
-        token.lemma_ = _lemma(token.lower_)
+    strings = doc.vocab.strings
+    lemmas = [strings.add(_lemma(strings[lower])) for lower in doc.to_array(LOWER).tolist()]
+    values: Any = numpy.array(lemmas, dtype="uint64").reshape(-1, 1)
+    doc.from_array([LEMMA], values)
     return doc
 
 

@@ -15,12 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Span
+
 from sbtext.clean import clean_document
 from sbtext.errors import DocumentError, Errors, SbtextError, SbtextWarning, Warnings
 from sbtext.nlp import load_nlp
 from sbtext.read import find_documents, read_document
 from sbtext.records import Document, DocumentMeta, Passage
-from sbtext.segment import split_passages
+from sbtext.segment import passage_spans
 from sbtext.tag import Tagger, label_row
 
 Row = dict[str, Any]
@@ -71,13 +73,16 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
         timings["clean"] = _lap(start) - timings["read"]
         stage = "segment"
         t0 = time.perf_counter()
-        passages = list(split_passages(doc, tagger.nlp))
+        # With tagging on, the paragraphs pass the whole pipeline (cue rules included) once, here.
+        disable = [] if options.tag else [n for n in tagger.nlp.pipe_names if n.startswith("sbtext_tag")]
+        passages, spans = _unzip(passage_spans(doc, tagger.nlp, disable=disable))
         timings["segment"] = _lap(t0)
         if not passages:
             raise DocumentError(Errors.E041, path=str(path), stage="segment")
         stage = "tag"
         t0 = time.perf_counter()
-        rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in _tagged(tagger, passages, options)]
+        labels = tagger.tag_spans([p.text for p in passages], spans) if options.tag else [None] * len(passages)
+        rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in zip(passages, labels)]
         timings["tag"] = _lap(t0)
     except SbtextError as e:
         return DocResult(
@@ -104,11 +109,13 @@ def _lap(start: float) -> float:
     return time.perf_counter() - start
 
 
-def _tagged(tagger: Tagger, passages: list[Passage], options: Options) -> Iterator[tuple[Passage, Any]]:
-    if not options.tag:
-        yield from ((p, None) for p in passages)
-        return
-    yield from zip(passages, tagger.tag_many(p.text for p in passages))
+def _unzip(pairs: Iterable[tuple[Passage, Span | None]]) -> tuple[list[Passage], list[Span | None]]:
+    passages: list[Passage] = []
+    spans: list[Span | None] = []
+    for passage, span in pairs:
+        passages.append(passage)
+        spans.append(span)
+    return passages, spans
 
 
 def _passage_row(doc: Document, p: Passage, labels: Row) -> Row:

@@ -9,10 +9,11 @@ context. Every passage satisfies `page.text[char_start:char_end] == text`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from sbtext.nlp import ABBREVIATIONS
 from sbtext.records import Document, Page, Passage, PassageKind, Span
@@ -22,14 +23,20 @@ SPLIT_KINDS = {"paragraph", "table_cell", "footnote"}
 
 def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
     """Yield the passages of a cleaned document, page by page, in reading order."""
+    for passage, _ in passage_spans(doc, nlp, disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")]):
+        yield passage
+
+
+def passage_spans(
+    doc: Document, nlp: Language, *, disable: Sequence[str] = ()
+) -> Iterator[tuple[Passage, SpacySpan | None]]:
+    """Each passage with its tokens in the processed paragraph, so that tagging need not process
+    the text a second time (None for headings and bullets, which are not split)."""
     jobs = [(page, span) for page in doc.pages for span in page.spans if span.kind in SPLIT_KINDS]
     parsed = dict(
         zip(
             ((page.index, span.start) for page, span in jobs),
-            nlp.pipe(
-                (page.text[span.start : span.end] for page, span in jobs),
-                disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")],
-            ),
+            nlp.pipe((page.text[span.start : span.end] for page, span in jobs), disable=list(disable)),
         )
     )
     ids: set[str] = set()
@@ -39,13 +46,15 @@ def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
         for number, span in enumerate(page.spans, start=1):
             if span.kind == "heading":
                 section = page.text[span.start : span.end]
-            for start, end in _pieces(page, span, parsed.get((page.index, span.start))):
+            paragraph = parsed.get((page.index, span.start))
+            for start, end in _pieces(page, span, paragraph):
                 passage = _passage(doc.doc_id, page, number, start, end, _kind(span), section, ids)
                 if span.kind == "bullet":
                     passage = _with_context(passage, lead_in)
                 else:
                     lead_in = passage.text if span.kind != "footnote" else lead_in
-                yield passage
+                tokens = paragraph.char_span(start - span.start, end - span.start) if paragraph else None
+                yield passage, tokens
 
 
 def _kind(span: Span) -> PassageKind:
@@ -65,23 +74,25 @@ def _pieces(page: Page, span: Span, parsed: Doc | None) -> Iterator[tuple[int, i
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Character bounds of the sentences, with abbreviation and lower-case splits undone."""
     bounds: list[tuple[int, int]] = []
+    whole = doc.text
     for sent in doc.sents:
         text = sent.text
         start = sent.start_char + (len(text) - len(text.lstrip()))
         end = sent.end_char - (len(text) - len(text.rstrip()))
         if start >= end:
             continue
-        if bounds and _wrong_split(doc, bounds[-1], start):
+        if bounds and _wrong_split(whole, bounds[-1], start):
             bounds[-1] = (bounds[-1][0], end)
         else:
             bounds.append((start, end))
     return bounds
 
 
-def _wrong_split(doc: Doc, previous: tuple[int, int], start: int) -> bool:
-    before = doc.text[previous[0] : previous[1]]
-    last_word = before.split()[-1].lower() if before.split() else ""
-    after = doc.text[start : start + 1]
+def _wrong_split(text: str, previous: tuple[int, int], start: int) -> bool:
+    before = text[previous[0] : previous[1]]
+    words = before.split()
+    last_word = words[-1].lower() if words else ""
+    after = text[start : start + 1]
     ends = before.rstrip().endswith((".", "!", "?", ":", "…", ".)", ".’", ".”", '."', "'"))
     # Cleaning already put headings, bullets and paragraphs apart, so a split without final
     # punctuation inside a paragraph is the parser's mistake, as is one after an abbreviation.

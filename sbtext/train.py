@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import sklearn
 import spacy
 from sklearn.exceptions import ConvergenceWarning
@@ -21,17 +22,22 @@ from sbtext.codebook import SPHERES
 from sbtext.evaluate import predict, score
 from sbtext.nlp import backend_of, load_nlp
 from sbtext.tag import FRAMING_CLASSES, Tagger
-from sbtext.tag.model import Models, features, make_classifier
+from sbtext.tag.model import Models, features, make_classifier, make_featurizer
 from sbtext.tag.purpose import find_purpose
 
 MIN_PER_CLASS = 3  # calibration uses three stratified folds
 
 
 def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
-    """Fit expectation, framing, spheres and category models on gold records."""
+    """Fit the shared featurizer, then the expectation, framing, spheres and category models."""
     docs = list(tagger.docs(r["text"] for r in records))
     x = features(docs, has_purpose=[find_purpose(d) is not None for d in docs])
-    models = Models()
+    with_cat = [r for r in records if r["purpose"] and r["purpose_category"]]
+    cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
+    cat_docs = list(tagger.docs(with_cat[i]["purpose"] for i in cats))
+    x_cat = features(cat_docs, has_purpose=[True] * len(cat_docs))
+    models = Models(featurizer=make_featurizer().fit(pd.concat([x, x_cat], ignore_index=True)))
+    x, x_cat = models.transform(x), models.transform(x_cat)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         models.expectation = fit_balanced(x, [bool(r["expectation"]) for r in records])
@@ -39,17 +45,12 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
         keep = _enough(pos, [records[i]["framing"] for i in pos])
         # Framing keeps the training mix in its calibration: balancing it pushed "both" (the rarest
         # class) onto instrumental passages in leave-one-source-out runs.
-        models.framing = make_classifier().fit(x.iloc[keep], [records[i]["framing"] for i in keep])
+        models.framing = make_classifier().fit(x[keep], [records[i]["framing"] for i in keep])
         binarizer = MultiLabelBinarizer(classes=list(SPHERES))
         y = binarizer.fit_transform([records[i]["spheres"] for i in pos])
         if all(MIN_PER_CLASS <= y[:, k].sum() <= len(pos) - MIN_PER_CLASS for k in range(len(SPHERES))):
-            models.spheres = make_classifier(multilabel=True).fit(x.iloc[pos], y)
-        with_cat = [r for r in records if r["purpose"] and r["purpose_category"]]
-        cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
-        cat_docs = list(tagger.docs(with_cat[i]["purpose"] for i in cats))
-        models.category = fit_balanced(
-            features(cat_docs, has_purpose=[True] * len(cat_docs)), [with_cat[i]["purpose_category"] for i in cats]
-        )
+            models.spheres = make_classifier(multilabel=True).fit(x[pos], y)
+        models.category = fit_balanced(x_cat, [with_cat[i]["purpose_category"] for i in cats])
     return models
 
 
@@ -58,7 +59,7 @@ def fit_balanced(x: Any, y: Sequence[Any]) -> Any:
     calibrated as if the classes were equally common, so 0.5 does not lean on the training mix
     (half constructed sentences) but on the evidence in the passage."""
     weights = compute_sample_weight("balanced", list(y))
-    return make_classifier().fit(x, list(y), classify__sample_weight=weights)
+    return make_classifier().fit(x, list(y), sample_weight=weights)
 
 
 def _enough(index: list[int], labels: list[str]) -> list[int]:

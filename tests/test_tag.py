@@ -96,3 +96,49 @@ def test_invalid_codebook_is_a_coded_error(tmp_path, nlp):
     with pytest.raises(SbtextError) as info:
         Tagger(nlp, codebook=bad)
     assert info.value.code == "E070"
+
+
+def test_pattern_matcher_finds_what_spacys_matcher_finds(nlp):
+    """The gap and wildcard terms give the same (term, start, end) set as spaCy's Matcher."""
+    from spacy.matcher import Matcher
+
+    from sbtext.codebook import term_patterns
+    from sbtext.nlp import _lemma
+    from sbtext.tag.rules import PatternMatcher
+
+    terms = {
+        "a": "spelen ... rol",
+        "b": "om ... te",
+        "c": "informele zorg*",
+        "d": "voorliggend* veld",
+        "e": "? ... blijven",
+    }
+    ours, theirs = PatternMatcher(), Matcher(nlp.vocab, validate=True)
+    for key, term in terms.items():
+        ours.add(key, term_patterns(term, _lemma))
+        theirs.add(key, term_patterns(term, _lemma))
+    text = (
+        "Vrijwilligers spelen in de wijk een rol, om te beginnen bij informele zorgverleners en om "
+        "mensen te helpen te blijven meedoen; het voorliggende veld moet sterk blijven."
+    )
+    doc = nlp(text)
+    expected = {(nlp.vocab.strings[k], s, e) for k, s, e in theirs(doc)}
+    found = set(ours(doc))
+    assert found == expected
+    assert {key for key, _, _ in found} == set(terms)
+
+
+def test_passage_in_its_paragraph_gets_the_labels_it_gets_alone(tagger):
+    """Analysis tags each sentence as a span of its processed paragraph; evaluate tags the text
+    alone. Both must give the same labels."""
+    paragraph = (
+        "De gemeente legt het budget voor 2027 vast. Wij vragen buurtverenigingen en mantelzorgers om "
+        "meer te doen, zodat de wijkverpleging minder wordt belast. Het college rapporteert in het voorjaar."
+    )
+    doc = tagger.nlp(paragraph)
+    sentences = list(doc.sents)
+    in_paragraph = tagger.tag_spans([s.text for s in sentences], sentences)
+    alone = [tagger.tag(s.text) for s in sentences]
+    assert len(sentences) == 3
+    assert in_paragraph == alone
+    assert in_paragraph[1].expectation and in_paragraph[1].purpose == "de wijkverpleging minder wordt belast"

@@ -15,14 +15,14 @@ With `models="rules"` every decision falls back to the codebook alone (the basel
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
 from sbtext.records import Cue, Label
@@ -61,43 +61,62 @@ class Tagger:
     def tag(self, text: str) -> Label:
         return next(self.tag_many([text]))
 
-    def tag_docs(self, docs: list[Doc]) -> list[Label]:
-        purposes = [choose_purpose(d) for d in docs]
+    def tag_spans(self, texts: Sequence[str], spans: Sequence[Span | None]) -> list[Label]:
+        """Label passages already processed by this pipeline (as spans of their paragraph); a
+        passage without a span is processed here."""
+        missing = iter(self.docs(t for t, s in zip(texts, spans) if s is None))
+        items = [s if s is not None else next(missing) for s in spans]
+        return [label for k in range(0, len(items), BATCH) for label in self.tag_docs(items[k : k + BATCH])]
+
+    def tag_docs(self, docs: Sequence[Doc | Span]) -> list[Label]:
+        cues = [cue_spans(d) for d in docs]
+        purposes = [choose_purpose(d, c) for d, c in zip(docs, cues)]
         goals = [find_goal(d) for d in docs]
-        x = features(docs, has_purpose=[p is not None for p in purposes])
         m = self.models
-        expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(d) for d in docs])
-        framing = _framing_scores(m, x, docs)
+        x = None
+        if m.featurizer:
+            x = m.transform(features(docs, has_purpose=[p is not None for p in purposes], cues=cues))
+        expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(c) for c in cues])
+        framing = _framing_scores(m, x, cues)
         spheres = m.spheres.predict_proba(x) if m.spheres else None
         chosen = [_chosen(float(expect[k]) >= 0.5, purposes[k], goals[k]) for k in range(len(docs))]
-        texts = [doc.text[c.start : c.end] if c else "" for doc, c in zip(docs, chosen)]
-        categories = iter(self.categories([t for t in texts if t]))
+        whole = [doc.text for doc in docs]
+        texts = [text[c.start : c.end] if c else "" for text, c in zip(whole, chosen)]
+        # The purpose's own tokens in the passage, or its text where they do not align.
+        spans = [doc.char_span(c.start, c.end) or text if c else None for doc, c, text in zip(docs, chosen, texts)]
+        categories = iter(self.categories([s for s in spans if s is not None]))
         return [
             self._label(
                 doc,
                 float(expect[k]),
                 framing[k],
+                cues[k],
                 spheres[k] if spheres is not None else None,
                 chosen[k],
+                texts[k],
                 goals[k] is not None,
-                next(categories) if texts[k] else "",
+                next(categories) if spans[k] is not None else "",
             )
             for k, doc in enumerate(docs)
         ]
 
     def _label(
         self,
-        doc: Doc,
+        doc: Doc | Span,
         score: float,
         framing: dict[str, float],
+        spans: list[Span],
         sphere_proba: Any,
         chosen: Purpose | None,
+        purpose: str,
         is_goal: bool,
         category: str,
     ) -> Label:
-        spans = cue_spans(doc)
         is_expectation = score >= 0.5
-        text = doc.text[chosen.start : chosen.end] if chosen else ""
+        offset = doc[0].idx if len(doc) else 0
+        cues = tuple(Cue(s.label_, s.id_, s.text, s.start_char - offset, s.end_char - offset) for s in spans)
+        if chosen:
+            cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
         return Label(
             expectation=is_expectation,
             expectation_score=round(score, 4),
@@ -105,13 +124,12 @@ class Tagger:
             framing_scores={f: round(v, 4) for f, v in framing.items()},
             spheres=self._spheres(spans, sphere_proba) if is_expectation else (),
             actors=tuple(dict.fromkeys(s.text.lower() for s in spans if s.label_.startswith("sphere:"))),
-            purpose=text,
+            purpose=purpose,
             purpose_start=chosen.start if chosen else -1,
             purpose_end=chosen.end if chosen else -1,
             purpose_category=category,
             goal_statement=is_goal,
-            cues=tuple(Cue(s.label_, s.id_, s.text, s.start_char - doc[0].idx, s.end_char - doc[0].idx) for s in spans)
-            + _purpose_cue(doc, chosen),
+            cues=cues,
         )
 
     def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:
@@ -120,14 +138,17 @@ class Tagger:
             found |= {name for name, p in zip(self.models.sphere_names, proba) if p >= 0.5}
         return tuple(s for s in SPHERES if s in found)
 
-    def categories(self, purposes: list[str]) -> list[str]:
-        """The purpose category of each purpose text: the model, else the codebook's lexicons."""
+    def categories(self, purposes: Sequence[str | Doc | Span]) -> list[str]:
+        """The purpose category of each purpose (its text, or its tokens already processed): the
+        model, else the codebook's lexicons."""
         if not purposes:
             return []
-        docs = list(self.docs(purposes))
+        processed = iter(self.docs(p for p in purposes if isinstance(p, str)))
+        docs = [next(processed) if isinstance(p, str) else p for p in purposes]
         if self.models.category is not None:
-            return [str(c) for c in self.models.category.predict(features(docs, has_purpose=[True] * len(docs)))]
-        return [rule_category(doc) for doc in docs]
+            x = self.models.transform(features(docs, has_purpose=[True] * len(docs)))
+            return [str(c) for c in self.models.category.predict(x)]
+        return [rule_category(cue_spans(doc)) for doc in docs]
 
 
 def _chosen(is_expectation: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
@@ -138,11 +159,13 @@ def _chosen(is_expectation: bool, purpose: Purpose | None, goal: Purpose | None)
     return purpose if is_expectation else None
 
 
-def choose_purpose(doc: Doc) -> Purpose | None:
+def choose_purpose(doc: Doc | Span, cues: list[Span] | None = None) -> Purpose | None:
     """The purpose clause that states an end: an om-clause that only repeats the expectation
     ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
     candidates = find_purposes(doc)
-    actors = [s for s in cue_spans(doc) if s.label_ == "core" or s.label_.startswith("sphere:")]
+    actors = [
+        s for s in (cue_spans(doc) if cues is None else cues) if s.label_ == "core" or s.label_.startswith("sphere:")
+    ]
     for purpose in candidates:
         start, end = purpose.start + doc[0].idx, purpose.end + doc[0].idx
         if not any(start <= a.start_char and a.end_char <= end for a in actors):
@@ -150,32 +173,26 @@ def choose_purpose(doc: Doc) -> Purpose | None:
     return candidates[0] if candidates else None
 
 
-def _purpose_cue(doc: Doc, chosen: Purpose | None) -> tuple[Cue, ...]:
-    if chosen is None:
-        return ()
-    return (Cue("purpose", chosen.marker, doc.text[chosen.start : chosen.end], chosen.start, chosen.end),)
-
-
-def _framing_scores(m: Models, x: Any, docs: list[Doc]) -> list[dict[str, float]]:
+def _framing_scores(m: Models, x: Any, cues: list[list[Span]]) -> list[dict[str, float]]:
     if m.framing is None:
-        return [rule_framing(d) for d in docs]
+        return [rule_framing(c) for c in cues]
     proba = m.framing.predict_proba(x)
     classes = list(m.framing.classes_)
     return [{f: float(row[classes.index(f)]) if f in classes else 0.0 for f in FRAMING_CLASSES} for row in proba]
 
 
-def _rule_expectation(doc: Doc) -> float:
+def _rule_expectation(cues: list[Span]) -> float:
     """Codebook-only expectation: an actor of the sociale basis and role or purpose language."""
-    counts = cue_counts(cue_spans(doc))
+    counts = cue_counts(cues)
     actor = counts["core"] + sum(counts[f"sphere:{s}"] for s in SPHERES)
     role = counts["expectation"] + counts["purpose_markers"] + counts["instrumental"]
     describe = counts["describe"]
     return 1.0 if actor and role and role > describe else 0.0
 
 
-def rule_framing(doc: Doc) -> dict[str, float]:
+def rule_framing(cues: list[Span]) -> dict[str, float]:
     """Codebook-only framing scores from the balance of intrinsic and instrumental cues."""
-    counts = cue_counts(cue_spans(doc))
+    counts = cue_counts(cues)
     intrinsic, instrumental = counts["intrinsic"], counts["instrumental"]
     if intrinsic and instrumental:
         return {"intrinsic": 0.2, "instrumental": 0.3, "both": 0.5}
@@ -184,9 +201,9 @@ def rule_framing(doc: Doc) -> dict[str, float]:
     return {"intrinsic": 0.1, "instrumental": 0.8, "both": 0.1}
 
 
-def rule_category(doc: Doc) -> str:
+def rule_category(cues: list[Span]) -> str:
     """Codebook-only category: the category whose words occur most (earlier wins ties)."""
-    counts = cue_counts(cue_spans(doc))
+    counts = cue_counts(cues)
     best = max(CATEGORIES[:-1], key=lambda c: (counts[f"category:{c}"], -CATEGORIES.index(c)))
     return best if counts[f"category:{best}"] else "other"
 

@@ -1,11 +1,12 @@
-"""The scikit-learn models: one factory, four decisions, saved with skops (no code on load).
+"""The scikit-learn models: one feature space, four decisions, saved with skops (no code on load).
 
-Features for every decision: word uni- and bigrams over lemmas, character 3-5-grams over the
-lower-case text, the codebook's cue counts, and where the actors stand (with role words in one
-clause, at the start of the passage). The classifier is a logistic regression with balanced class
-weights, calibrated by sigmoid on three stratified folds (trained with balanced sample weights,
-see `sbtext.train.fit_balanced`), with a fixed random state, so that the same data give the same
-model.
+Features, shared by every decision and computed once per passage: word uni- and bigrams over
+lemmas, character 3-5-grams over the lower-case text, the codebook's cue counts, and where the
+actors stand (with role words in one clause, at the start of the passage). The featurizer is fitted
+on all training texts (passages and purpose clauses); each decision is a logistic regression with
+balanced class weights on top of it, calibrated by sigmoid on three stratified folds (trained with
+balanced sample weights, see `sbtext.train.fit_balanced`), with a fixed random state, so that the
+same data give the same model.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 from spacy.tokens import Doc, Span
 
@@ -47,6 +47,7 @@ CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + SHAPE_COLUMNS
 CLAUSE_BREAKS = {",", ";", ":", "(", ")", "–", "-", "—"}
 ROLE_CUES = {"expectation", "instrumental", "purpose_markers"}
 MODEL_NAMES = ("expectation", "framing", "spheres", "category")
+SAVED = ("featurizer", *MODEL_NAMES)
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
     "collections.defaultdict",
@@ -70,7 +71,6 @@ TRUSTED_TYPES = [
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.model_selection._split.StratifiedKFold",
     "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._data.MaxAbsScaler",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.utils._bunch.Bunch",
@@ -85,11 +85,17 @@ TRUSTED_TYPES = [
 ]
 
 
-def features(docs: Sequence[Doc | Span], *, has_purpose: Sequence[bool] | None = None) -> pd.DataFrame:
-    """One row per passage: lemmas, lower-case text and cue counts."""
+def features(
+    docs: Sequence[Doc | Span],
+    *,
+    has_purpose: Sequence[bool] | None = None,
+    cues: Sequence[list[Span]] | None = None,
+) -> pd.DataFrame:
+    """One row per passage: lemmas, lower-case text and cue counts (`cues`: each passage's
+    `cue_spans`, when the caller has them already)."""
     rows = []
     for k, doc in enumerate(docs):
-        spans = cue_spans(doc)
+        spans = cues[k] if cues is not None else cue_spans(doc)
         counts = cue_counts(spans)
         row: dict[str, Any] = {
             "lemmas": " ".join(t.lemma_.lower() for t in doc if t.is_alpha),
@@ -120,9 +126,9 @@ def _shape(doc: Doc | Span, spans: list[Span]) -> dict[str, float]:
     }
 
 
-def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Pipeline:
-    """The one factory: n-grams plus cue counts into a calibrated logistic regression."""
-    columns = ColumnTransformer(
+def make_featurizer() -> ColumnTransformer:
+    """The shared feature space: lemma n-grams, character n-grams and cue counts."""
+    return ColumnTransformer(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1), "lemmas"),
             (
@@ -136,21 +142,29 @@ def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Pipeline:
         ],
         transformer_weights={"words": 1.0, "chars": 1.0, "cues": 1.5},
     )
+
+
+def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Classifier:
+    """The one factory for every decision: a calibrated logistic regression over the features."""
     linear = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=RANDOM_STATE)
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=RANDOM_STATE)
     calibrated = CalibratedClassifierCV(linear, method="sigmoid", cv=folds)
-    head = OneVsRestClassifier(calibrated) if multilabel else calibrated
-    return Pipeline([("features", columns), ("classify", head)])
+    return OneVsRestClassifier(calibrated) if multilabel else calibrated
+
+
+Classifier: TypeAlias = CalibratedClassifierCV | OneVsRestClassifier
 
 
 @dataclass
 class Models:
-    """The four fitted models (any may be None when its training data was too thin)."""
+    """The fitted featurizer and four classifiers (a classifier may be None when its training data
+    was too thin; without a featurizer there are no models and the codebook rules decide)."""
 
-    expectation: Pipeline | None = None
-    framing: Pipeline | None = None
-    spheres: Pipeline | None = None
-    category: Pipeline | None = None
+    featurizer: ColumnTransformer | None = None
+    expectation: Classifier | None = None
+    framing: Classifier | None = None
+    spheres: Classifier | None = None
+    category: Classifier | None = None
     sphere_names: tuple[str, ...] = SPHERES
     manifest: dict[str, Any] | None = None
     sha256: str = ""
@@ -158,7 +172,7 @@ class Models:
     def save(self, folder: Path, manifest: dict[str, Any]) -> None:
         """Write every model as `<name>.skops` and the manifest as JSON, each atomically."""
         folder.mkdir(parents=True, exist_ok=True)
-        for name in MODEL_NAMES:
+        for name in SAVED:
             model = getattr(self, name)
             if model is not None:
                 tmp = folder / f".{name}.skops.tmp"
@@ -168,12 +182,19 @@ class Models:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(folder / "manifest.json")
 
+    def transform(self, x: pd.DataFrame) -> Any:
+        """The feature matrix of `features(...)` rows."""
+        if self.featurizer is None:
+            raise SbtextError(Errors.E071, path="(models)", detail="no featurizer: these models are not trained")
+        return self.featurizer.transform(x)
 
-def _compact(model: Pipeline) -> Pipeline:
+
+def _compact(model: Any) -> Any:
     """Plain ints in the n-gram vocabularies: skops stores every NumPy scalar as a file of its own."""
-    for _, transformer, _ in model.named_steps["features"].transformers_:
-        if isinstance(transformer, TfidfVectorizer):
-            transformer.vocabulary_ = {term: int(k) for term, k in transformer.vocabulary_.items()}
+    if isinstance(model, ColumnTransformer):
+        for _, transformer, _ in model.transformers_:
+            if isinstance(transformer, TfidfVectorizer):
+                transformer.vocabulary_ = {term: int(k) for term, k in transformer.vocabulary_.items()}
     return model
 
 
@@ -191,7 +212,11 @@ def load_models(folder: str | Path | None = None) -> Models:
     for file in [*sorted(folder.glob("*.skops")), manifest_file]:
         digest.update(file.read_bytes())
     models = Models(manifest=json.loads(manifest_file.read_text(encoding="utf-8")), sha256=digest.hexdigest())
-    for name in MODEL_NAMES:
+    if not (folder / "featurizer.skops").is_file():
+        raise SbtextError(
+            Errors.E071, path=str(folder), detail="featurizer.skops is missing: retrain with `sbtext train`"
+        )
+    for name in SAVED:
         file = folder / f"{name}.skops"
         if file.is_file():
             untrusted = [t for t in sio.get_untrusted_types(file=file) if t not in TRUSTED_TYPES]
@@ -201,8 +226,8 @@ def load_models(folder: str | Path | None = None) -> Models:
     return models
 
 
-def positive_proba(model: Pipeline, x: pd.DataFrame) -> np.ndarray:
+def positive_proba(model: Classifier, x: Any) -> np.ndarray:
     """Probability of the positive class of a binary model."""
     proba = model.predict_proba(x)
     classes = list(model.classes_)
-    return proba[:, classes.index(True)] if True in classes else np.zeros(len(x))
+    return proba[:, classes.index(True)] if True in classes else np.zeros(x.shape[0])

@@ -178,6 +178,40 @@ COMPLEMENT_HEADS = {
     "bereidheid",
     "verzoek",
     "oproep",
+    "staat",  # in staat om ... te
+    "toegerust",
+    "uitgerust",
+}
+# Verbs that take an object before their om-complement: "wij vragen buurtverenigingen om ... te".
+OBJECT_COMPLEMENT_VERBS = {
+    "vragen",
+    "gevraagd",
+    "vraagt",
+    "vraag",
+    "verzoeken",
+    "verzocht",
+    "verzoekt",
+    "oproepen",
+    "opgeroepen",
+    "roepen",
+    "roept",
+    "aanmoedigen",
+    "aangemoedigd",
+    "moedigen",
+    "stimuleren",
+    "stimuleert",
+    "gestimuleerd",
+    "uitnodigen",
+    "uitgenodigd",
+    "nodigen",
+    "motiveren",
+    "motiveert",
+    "gemotiveerd",
+    "toerusten",
+    "toegerust",
+    "rusten",
+    "stellen",  # in staat stellen om
+    "gesteld",
 }
 GOAL_NOUNS = {"doel", "doelen", "doelstelling", "doelstellingen", "ambitie", "streven", "hoofddoel"}
 SHORT_INFINITIVES = {"gaan", "doen", "staan", "zijn", "slaan", "zien", "bestaan", "ontstaan", "voldoen"}
@@ -265,7 +299,15 @@ def _complement_om(tokens: list[Token], i: int) -> bool:
     """ "gestimuleerd worden om ... te", "de kans om ... te": an om-clause that completes a verb or
     noun says what is asked or possible, not what it serves."""
     before = [t for t in tokens[max(0, i - 3) : i] if not t.is_punct][-2:]
-    return any(t.lower_ in COMPLEMENT_HEADS or t.lemma_.lower() in COMPLEMENT_HEADS for t in before)
+    if any(t.lower_ in COMPLEMENT_HEADS or t.lemma_.lower() in COMPLEMENT_HEADS for t in before):
+        return True
+    # A verb that asks someone something, with its object between it and "om" (same clause).
+    for t in reversed(tokens[max(0, i - 8) : i]):
+        if t.is_punct or t.lower_ in {"maar", "dat", "die", "zodat", "omdat", "als", "waarbij"}:
+            return False
+        if t.lower_ in OBJECT_COMPLEMENT_VERBS or t.lemma_.lower() in OBJECT_COMPLEMENT_VERBS:
+            return True
+    return False
 
 
 def _om_clause_end(tokens: list[Token], start: int, end: int) -> int | None:

@@ -9,7 +9,9 @@ form and one on the lemma, so that inflections count. One-word wildcard terms (`
 `*vereniging`) are looked up by prefix and suffix per token; only multi-word terms with a wildcard
 or a gap (`spelen ... rol`) need the token Matcher. That split keeps the cost per passage low
 enough for archives: a Matcher over a thousand token patterns, regular expressions among them,
-took most of the tagging time and gave the same spans.
+took most of the tagging time and gave the same spans. The few multi-word patterns left run
+through `PatternMatcher`, which starts only at tokens that can open a pattern; spaCy's Matcher
+tried every pattern at every token and cost more than the rest of the pipeline together.
 
 With a trained pipeline, simplemma's lemma is a second opinion: a trained lemmatizer that leaves
 "rekent" as it is would otherwise miss "rekenen op". It goes into each token's NORM, the one free
@@ -18,11 +20,14 @@ string attribute a PhraseMatcher can read; the ruler runs last, after any model 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from sbtext.codebook import GAP, Codebook, load_codebook, term_patterns
@@ -31,6 +36,7 @@ from sbtext.nlp import _lemma
 SPANS_KEY = "sbtext_cues"
 RULER_NAME = "sbtext_tag_cues"
 KEY_SEPARATOR = "\t"
+WORD_CACHE = 200_000  # words whose wildcard matches are remembered; a corpus's vocabulary fits
 
 
 class CueRuler:
@@ -43,10 +49,11 @@ class CueRuler:
         self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.by_dictionary = PhraseMatcher(nlp.vocab, attr="NORM")
         self.second_opinion = "sbtext_simplemma_v1" not in nlp.pipe_names
-        self.by_pattern = Matcher(nlp.vocab, validate=True)
+        self.by_pattern = PatternMatcher()
         self.prefixes: dict[str, list[str]] = defaultdict(list)
         self.suffixes: dict[str, list[str]] = defaultdict(list)
         self.infixes: dict[str, list[str]] = defaultdict(list)
+        self.seen: dict[str, set[str]] = {}
         for label, terms in codebook.terms().items():
             for term in terms:
                 self.add(nlp, label, term)
@@ -70,13 +77,15 @@ class CueRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
-        matchers: list[Any] = [self.by_form, self.by_lemma, self.by_pattern]
+        matchers: list[Any] = [self.by_form, self.by_lemma]
         if self.second_opinion:
             for token in doc:
                 token.norm_ = _lemma(token.lower_)
             matchers.append(self.by_dictionary)
         found = {(start, end, strings[match_id]) for matcher in matchers for match_id, start, end in matcher(doc)}
-        found.update((token.i, token.i + 1, key) for token in doc for key in self.wildcards(token.lower_))
+        found.update((start, end, key) for key, start, end in self.by_pattern(doc))
+        lowers = doc.to_array(LOWER).tolist()
+        found.update((i, i + 1, key) for i, lower in enumerate(lowers) for key in self.wildcards(strings[lower]))
         spans = []
         for start, end, key in sorted(found):
             label, term = key.split(KEY_SEPARATOR, 1)
@@ -85,11 +94,120 @@ class CueRuler:
         return doc
 
     def wildcards(self, word: str) -> set[str]:
-        """Keys of the one-word wildcard terms that `word` matches."""
+        """Keys of the one-word wildcard terms that `word` matches (remembered per word)."""
+        keys = self.seen.get(word)
+        if keys is None:
+            if len(self.seen) >= WORD_CACHE:
+                self.seen.clear()
+            keys = self.seen[word] = self._wildcards(word)
+        return keys
+
+    def _wildcards(self, word: str) -> set[str]:
         keys = {k for n in range(1, len(word) + 1) for k in self.prefixes.get(word[:n], ())}
         keys.update(k for n in range(len(word)) for k in self.suffixes.get(word[n:], ()))
         keys.update(k for body, ks in self.infixes.items() if body in word for k in ks)
         return keys
+
+
+class PatternMatcher:
+    """Token patterns of a codebook term (`term_patterns`: LEMMA or LOWER values, `IN` lists,
+    `REGEX`, any token `{}`, gaps `{"OP": "{0,4}"}`), matched from the tokens that can open them.
+
+    Like spaCy's Matcher without `greedy`, it yields every (key, start, end) a pattern can reach,
+    overlapping and of any length; the caller keeps them as a set.
+    """
+
+    def __init__(self) -> None:
+        self.by_lemma: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
+        self.by_lower: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
+        self.other: list[tuple[str, list[dict[str, Any]]]] = []  # opening with a regex or any token
+        self.openers: dict[tuple[int, int], list[tuple[str, list[dict[str, Any]]]]] = {}
+
+    def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        for pattern in patterns:
+            first = pattern[0]
+            values = first.get("LEMMA", first.get("LOWER"))
+            table = self.by_lemma if "LEMMA" in first else self.by_lower
+            if isinstance(values, str):
+                table[values].append((key, pattern))
+            elif isinstance(values, dict) and "IN" in values:
+                for value in values["IN"]:
+                    table[value].append((key, pattern))
+            else:
+                self.other.append((key, pattern))
+        self.openers.clear()
+
+    def __len__(self) -> int:
+        tables = [*self.by_lemma.values(), *self.by_lower.values(), self.other]
+        return len({key for patterns in tables for key, _ in patterns})
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[str, int, int]]:
+        if not (self.by_lemma or self.by_lower or self.other):
+            return
+        for i, (lemma, lower) in enumerate(doc.to_array([LEMMA, LOWER]).tolist()):
+            candidates = self.openers.get((lemma, lower))
+            if candidates is None:
+                candidates = self._openers(doc.vocab.strings[lemma], doc.vocab.strings[lower])
+                if len(self.openers) < WORD_CACHE:
+                    self.openers[lemma, lower] = candidates
+            for key, pattern in candidates:
+                for end in _reach(pattern, 0, doc, i):
+                    yield key, i, end
+
+    def _openers(self, lemma: str, lower: str) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The patterns a token with this lemma and form can open."""
+        token = _Forms(lemma, lower)
+        return [
+            *self.by_lemma.get(lemma, []),
+            *self.by_lower.get(lower, []),
+            *((key, p) for key, p in self.other if _fits(p[0], token)),
+        ]
+
+
+class _Forms:
+    """The two strings a pattern element reads, for testing an opener without a token."""
+
+    def __init__(self, lemma: str, lower: str) -> None:
+        self.lemma_, self.lower_ = lemma, lower
+
+
+def _reach(pattern: list[dict[str, Any]], p: int, tokens: Doc, i: int) -> Iterator[int]:
+    """Every token index at which `pattern[p:]`, started at token `i`, can end."""
+    if p == len(pattern):
+        yield i
+        return
+    element = pattern[p]
+    if "OP" in element:
+        low, high = (int(n) for n in element["OP"].strip("{}").split(","))
+        for skip in range(low, min(high, len(tokens) - i) + 1):
+            yield from _reach(pattern, p + 1, tokens, i + skip)
+    elif i < len(tokens) and _fits(element, tokens[i]):
+        yield from _reach(pattern, p + 1, tokens, i + 1)
+
+
+def _fits(element: dict[str, Any], token: Any) -> bool:
+    if "OP" in element:  # a pattern that opens with a gap can open anywhere
+        return True
+    for attr, value in element.items():
+        text = token.lemma_ if attr == "LEMMA" else token.lower_
+        if isinstance(value, str):
+            if text != value:
+                return False
+        elif "IN" in value:
+            if text not in value["IN"]:
+                return False
+        elif not _regex(value["REGEX"]).search(text):
+            return False
+    return True
+
+
+_REGEXES: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(source: str) -> re.Pattern[str]:
+    if source not in _REGEXES:
+        _REGEXES[source] = re.compile(source)
+    return _REGEXES[source]
 
 
 def _with_norms(doc: Doc) -> Doc:
