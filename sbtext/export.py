@@ -8,10 +8,11 @@ the Excel variant (`--excel-csv`) adds a BOM and uses semicolons, as Dutch Excel
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -63,28 +64,68 @@ def write_json(data: Any, path: Path) -> None:
     write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n", path)
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+EXCEL_ROWS = 1_048_576
+"""Rows on an Excel sheet, the header included."""
+
+
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]], path: Path, *, max_rows: int = EXCEL_ROWS
+) -> dict[str, list[str]]:
     """One sheet per table, in order, with wrapped text, fitted widths and a frozen header.
 
     Written in openpyxl's write-only mode, row by row, so that a corpus of hundreds of thousands
-    of passages streams into the workbook instead of being built as a sheet in memory first.
+    of passages streams into the workbook instead of being built as a sheet in memory first. A
+    table may come as chunks (DataFrames with the same columns); one longer than a sheet holds
+    (`max_rows`, the header included) goes on over "name (2)", "name (3)", ...
+
+    Returns:
+        The sheet names of each table.
     """
     book = Workbook(write_only=True)
-    wrap, bold = Alignment(wrap_text=True, vertical="top"), Font(bold=True)
-    for name, df in sheets.items():
-        sheet = book.create_sheet(title=name[:31])
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate(_widths(df), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.append([_cell(sheet, str(c), font=bold) for c in df.columns])
+    names = {}
+    for name, table in sheets.items():
+        chunks = iter([table] if isinstance(table, pd.DataFrame) else table)
+        first = next(chunks)
+        names[name] = _write_table(book, name, itertools.chain([first], chunks), _widths(first), max_rows)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return names
+
+
+def _write_table(
+    book: Workbook, name: str, chunks: Iterable[pd.DataFrame], widths: list[int], max_rows: int
+) -> list[str]:
+    titles: list[str] = []
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def new_sheet(columns: list[str]) -> Any:
+        suffix = f" ({len(titles) + 1})" if titles else ""
+        titles.append(name[: 31 - len(suffix)] + suffix)
+        return _new_sheet(book, titles[-1], columns, widths)
+
+    sheet, n = None, 0
+    for df in chunks:
+        if sheet is None:  # the header, even of a table without rows
+            sheet = new_sheet(list(df.columns))
         # Only text wraps; numbers and booleans go in as plain values (a styled cell costs time).
         text = [df[c].dtype == object for c in df.columns]
         for row in df.itertuples(index=False):
+            if n == max_rows - 1:
+                sheet, n = new_sheet(list(df.columns)), 0
             sheet.append(
                 [_cell(sheet, _excel_value(v), alignment=wrap) if t else _excel_value(v) for v, t in zip(row, text)]
             )
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+            n += 1
+    return titles
+
+
+def _new_sheet(book: Workbook, title: str, columns: list[str], widths: list[int]) -> Any:
+    sheet = book.create_sheet(title=title)
+    sheet.freeze_panes = "A2"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.append([_cell(sheet, str(c), font=Font(bold=True)) for c in columns])
+    return sheet
 
 
 def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:

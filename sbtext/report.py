@@ -6,6 +6,7 @@ No scripts, fonts or images from the network: one file with inline CSS that open
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 import pandas as pd
@@ -47,37 +48,53 @@ def passage_html(text: str, cues: list[tuple[int, int, str, str]]) -> str:
     return highlight(text, others)
 
 
-def report_html(
-    table: pd.DataFrame,
-    passages: pd.DataFrame,
-    documents: pd.DataFrame,
-    cue_lookup: dict[str, list[tuple[int, int, str, str]]],
-    run: dict[str, Any],
-) -> str:
-    """The whole report as one HTML string."""
-    parts = [
-        "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>sbtext report</title>",
-        f"<style>{CSS}</style></head><body><h1>Verwachtingen van de sociale basis</h1>",
-        f"<p class='meta'>sbtext {html.escape(str(run.get('sbtext_version', '')))}; language backend "
-        f"{html.escape(str(run.get('backend', {}).get('kind', '')))}; {len(documents)} document(s), "
-        f"{int(passages['expectation'].astype(bool).sum()) if not passages.empty else 0} expectation passage(s).</p>",
-        table.to_html(index=False, escape=True).replace("\\n", "<br>"),
-        "<p class='legend'>Legend: <mark class='expectation'>role or task</mark><mark class='instrumental'>"
-        "instrumental</mark><mark class='intrinsic'>intrinsic</mark><mark class='sphere'>actor (sphere)</mark>"
-        "<mark class='purpose'>purpose (waartoe)</mark></p>",
-    ]
+END = "</body></html>\n"
+
+
+def report_html(table: pd.DataFrame, passages: pd.DataFrame, documents: pd.DataFrame, run: dict[str, Any]) -> str:
+    """The whole report as one HTML string: `report_head`, each document's section, `END`."""
     found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
-    for doc_id, group in found.groupby("doc_id", sort=False):
-        title = documents.loc[documents["doc_id"] == doc_id, "title"]
+    sections = [
+        report_section(doc_id, _title(documents, doc_id), group)
+        for doc_id, group in found.groupby("doc_id", sort=False)
+    ]
+    return "\n".join([report_head(table, len(documents), len(found), run), *sections, END])
+
+
+def _title(documents: pd.DataFrame, doc_id: Any) -> str:
+    title = documents.loc[documents["doc_id"] == doc_id, "title"]
+    return str(title.iloc[0]) if len(title) else ""
+
+
+def report_head(table: pd.DataFrame, n_documents: int, n_expectations: int, run: dict[str, Any]) -> str:
+    """The report up to the documents: title, counts, the expectation table and the legend."""
+    return "\n".join(
+        [
+            "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>sbtext report</title>",
+            f"<style>{CSS}</style></head><body><h1>Verwachtingen van de sociale basis</h1>",
+            f"<p class='meta'>sbtext {html.escape(str(run.get('sbtext_version', '')))}; language backend "
+            f"{html.escape(str(run.get('backend', {}).get('kind', '')))}; {n_documents} document(s), "
+            f"{n_expectations} expectation passage(s).</p>",
+            table.to_html(index=False, escape=True).replace("\\n", "<br>"),
+            "<p class='legend'>Legend: <mark class='expectation'>role or task</mark><mark class='instrumental'>"
+            "instrumental</mark><mark class='intrinsic'>intrinsic</mark><mark class='sphere'>actor (sphere)</mark>"
+            "<mark class='purpose'>purpose (waartoe)</mark></p>",
+        ]
+    )
+
+
+def report_section(doc_id: Any, title: str, found: pd.DataFrame) -> str:
+    """One document's expectation passages, with cue words and purpose highlighted."""
+    parts = [f"<h2>{html.escape(str(doc_id))}</h2><p class='meta'>{html.escape(title)}</p>"]
+    for _, r in found.iterrows():
+        body = passage_html(r["text"], _cues(r.get("cue_offsets")))
         parts.append(
-            f"<h2>{html.escape(str(doc_id))}</h2><p class='meta'>{html.escape(str(title.iloc[0]) if len(title) else '')}</p>"
+            f"<div class='passage'>{body}<div class='meta'>p. {html.escape(str(r['page']))} · "
+            f"{html.escape(r['framing'])} · score {r['expectation_score']:.2f} · "
+            f"{html.escape(r['purpose_category'] or '')} · {html.escape(r['spheres'] or '')}</div></div>"
         )
-        for _, r in group.iterrows():
-            body = passage_html(r["text"], cue_lookup.get(r["passage_id"], []))
-            parts.append(
-                f"<div class='passage'>{body}<div class='meta'>p. {html.escape(str(r['page']))} · "
-                f"{html.escape(r['framing'])} · score {r['expectation_score']:.2f} · "
-                f"{html.escape(r['purpose_category'] or '')} · {html.escape(r['spheres'] or '')}</div></div>"
-            )
-    parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _cues(offsets: str | None) -> list[tuple[int, int, str, str]]:
+    return [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
