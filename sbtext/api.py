@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,11 @@ import spacy
 
 from sbtext import __version__
 from sbtext import tables as t
-from sbtext.export import markdown_table, prepare_out_dir, write_csv, write_json, write_text, write_xlsx
+from sbtext.export import EXCEL_ROWS, markdown_table, prepare_out_dir, write_json, write_text, write_xlsx
 from sbtext.nlp import backend_of
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
 from sbtext.report import report_html
+from sbtext.stream import OutputWriter, note_sheets, write_tables
 from sbtext.tag import label_row
 
 CSV_FILES = (
@@ -53,17 +54,8 @@ class Analysis:
 
     def tables(self, top: int | None = None) -> dict[str, pd.DataFrame]:
         """Every table by file name, the expectation table first."""
-        long = self.expectations_long(top)
-        return {
-            "expectations": t.expectation_table(long),
-            "expectations_long": long,
-            "passages": self.passages.drop(columns=["cue_offsets"], errors="ignore"),
-            "documents": self.documents,
-            "framing_by_source": t.framing_by_source(self.passages),
-            "purpose_by_source": t.purpose_by_source(self.passages),
-            "spheres_by_framing": t.spheres_by_framing(self.passages),
-            "errors": self.errors,
-        }
+        passages = self.passages.drop(columns=["cue_offsets"], errors="ignore")
+        return t.built(self.passages, top=top or self.top).tables(passages, self.documents, self.errors)
 
     def to_excel(self, path: str | Path, top: int | None = None) -> Path:
         write_xlsx(self.tables(top), Path(path))
@@ -79,35 +71,17 @@ class Analysis:
         tables = self.tables(top)
         self.run.setdefault("timings", {})["tables"] = round(time.perf_counter() - start, 4)
         start = time.perf_counter()
-        written = []
-        for name, df in tables.items():
-            frame = self.passages if name == "passages" else df
-            written.append(out / f"{name}.csv")
-            write_csv(frame, written[-1])
-            if excel_csv:
-                written.append(out / f"{name}.excel.csv")
-                write_csv(frame, written[-1], excel=True)
+        written = write_tables(out, {**tables, "passages": self.passages}, excel_csv=excel_csv)
         written.append(out / "sbtext.xlsx")
-        write_xlsx(tables, written[-1])
+        note_sheets(self.run, write_xlsx(tables, written[-1]))
         written.append(out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(out / "report.html")
-        write_text(
-            report_html(tables["expectations"], self.passages, self.documents, self._cue_lookup(), self.run),
-            written[-1],
-        )
+        write_text(report_html(tables["expectations"], self.passages, self.documents, self.run), written[-1])
         self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
         written.append(out / "run.json")
         write_json(self.run, written[-1])
         return written
-
-    def _cue_lookup(self) -> dict[str, list[tuple[int, int, str, str]]]:
-        if "cue_offsets" not in self.passages:
-            return {}
-        return {
-            pid: [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
-            for pid, offsets in zip(self.passages["passage_id"], self.passages["cue_offsets"])
-        }
 
 
 def analyze(
@@ -140,11 +114,83 @@ def analyze(
         >>> result = sbtext.analyze("corpora/sample")  # doctest: +SKIP
         >>> result.expectation_table().head()  # doctest: +SKIP
     """
-    started = time.perf_counter()
-    paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    options = Options(
+    chunks: list[pd.DataFrame] = []
+
+    def collect(result: DocResult) -> None:
+        # Each document's rows become a small DataFrame at once: a dict per passage costs several
+        # times the memory of the same values in columns, and a corpus holds hundreds of thousands.
+        if result.passages:
+            chunks.append(t.frame(result.passages, t.PASSAGE_COLUMNS))
+        if on_document:
+            on_document(result)
+
+    run, documents, errors = _run(paths, manifest, _options(spacy_model, codebook, models), n_process, engine, collect)
+    passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
+    return Analysis(documents=documents, passages=passages, errors=errors, run=run, top=top)
+
+
+def analyze_to_dir(
+    paths: str | Path | Iterable[str | Path],
+    out: str | Path,
+    *,
+    force: bool = False,
+    excel_csv: bool = False,
+    parquet: bool = False,
+    manifest: str | Path | None = None,
+    spacy_model: str | None = None,
+    codebook: str | Path | None = None,
+    models: str | Path | None = None,
+    n_process: int = 1,
+    engine: str = "local",
+    top: int = 5,
+    on_document: ProgressHook | None = None,
+    excel_rows: int = EXCEL_ROWS,
+) -> dict[str, Any]:
+    """Run the pipeline and write every output file into `out` as the documents arrive.
+
+    What `analyze(...).to_dir(out)` writes, byte for byte, but without holding the passages:
+    memory stays flat however large the corpus. The arguments are those of `analyze` and
+    `Analysis.to_dir`, plus `parquet` (also write `out/parquet/`, partitioned by document) and
+    `excel_rows` (rows per workbook sheet). Returns the run manifest (`run.json`).
+
+    Example:
+        >>> run = sbtext.api.analyze_to_dir("corpora/sample", "out/sample")  # doctest: +SKIP
+        >>> run["counts"]["expectations"]  # doctest: +SKIP
+    """
+    out = Path(out)
+    prepare_out_dir(out, force=force)
+    with OutputWriter(out, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer:
+
+        def write(result: DocResult) -> None:
+            if result.passages:
+                writer.add(t.frame(result.passages, t.PASSAGE_COLUMNS), title=str(result.document["title"]))
+            if on_document:
+                on_document(result)
+
+        run, documents, errors = _run(
+            paths, manifest, _options(spacy_model, codebook, models), n_process, engine, write
+        )
+        writer.finish(documents, errors, run)
+    return run
+
+
+def _options(spacy_model: str | None, codebook: str | Path | None, models: str | Path | None) -> Options:
+    return Options(
         spacy_model=spacy_model, codebook=str(codebook) if codebook else None, models=str(models) if models else None
     )
+
+
+def _run(
+    paths: str | Path | Iterable[str | Path],
+    manifest: str | Path | None,
+    options: Options,
+    n_process: int,
+    engine: str,
+    on_result: Callable[[DocResult], None],
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Stream every document through the pipeline into `on_result`; the run manifest, documents and errors."""
+    started = time.perf_counter()
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
     tagger = tagger_for(options)
     if engine == "dask":
         from sbtext.distributed import dask_results
@@ -154,33 +200,20 @@ def analyze(
         results = iter_results(paths, manifest=manifest, options=options, n_process=n_process)
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    # Each document's rows become a small DataFrame at once: a dict per passage costs several
-    # times the memory of the same values in columns, and a corpus holds hundreds of thousands.
-    chunks: list[pd.DataFrame] = []
     counts = {"passages": 0, "expectations": 0}
     timings = dict.fromkeys(STAGES, 0.0)
     for result in results:
         documents.append(result.document)
-        if result.passages:
-            chunks.append(t.frame(result.passages, t.PASSAGE_COLUMNS))
         counts["passages"] += len(result.passages)
         counts["expectations"] += sum(bool(p.get("expectation")) for p in result.passages)
         errors.extend(result.errors)
         for stage, seconds in result.timings.items():
             timings[stage] += seconds
-        if on_document:
-            on_document(result)
+        on_result(result)
     run = _run_info(
         tagger, options, documents, counts, errors, timings, time.perf_counter() - started, n_process, engine
     )
-    passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
-    return Analysis(
-        documents=t.frame(documents, t.DOCUMENT_COLUMNS),
-        passages=passages,
-        errors=t.frame(errors, t.ERROR_COLUMNS),
-        run=run,
-        top=top,
-    )
+    return run, t.frame(documents, t.DOCUMENT_COLUMNS), t.frame(errors, t.ERROR_COLUMNS)
 
 
 def _run_info(
@@ -238,13 +271,7 @@ def tag_text(
     text: str, *, spacy_model: str | None = None, codebook: str | Path | None = None, models: str | Path | None = None
 ) -> dict[str, Any]:
     """Label one passage of text; returns the same columns as passages.csv."""
-    tagger = tagger_for(
-        Options(
-            spacy_model=spacy_model,
-            codebook=str(codebook) if codebook else None,
-            models=str(models) if models else None,
-        )
-    )
+    tagger = tagger_for(_options(spacy_model, codebook, models))
     return {"text": text, **label_row(tagger.tag(text))}
 
 

@@ -151,12 +151,15 @@ class TableBuilder:
 
     def _count(self, passages: pd.DataFrame, expected: Any) -> None:
         found = passages[expected]
-        self._framing.update(found.groupby(["source", "framing"]).size().to_dict())
         categorised = passages[passages["purpose_category"].fillna("") != ""]
-        self._purpose.update(categorised.groupby(["source", "purpose_category"]).size().to_dict())
         spheres = found.assign(sphere=found["spheres"].fillna("").str.split(";")).explode("sphere")
         spheres = spheres[spheres["sphere"].isin(SPHERES)]
-        self._spheres.update(spheres.groupby(["sphere", "framing"]).size().to_dict())
+        for counts, rows, by in (
+            (self._framing, found, ["source", "framing"]),
+            (self._purpose, categorised, ["source", "purpose_category"]),
+            (self._spheres, spheres, ["sphere", "framing"]),
+        ):
+            counts.update({tuple(key): int(n) for key, n in rows.groupby(by).size().items()})  # type: ignore[arg-type]
 
     def expectations_long(self) -> pd.DataFrame:
         """One row per quote: the top expectations per source, then their purposes and goals."""
@@ -166,6 +169,20 @@ class TableBuilder:
             rows += [_quote(source, "verwachting", r["text"], r) for r in chosen]
             rows += _purposes(source, chosen, sorted(self._goals[source]), self.top)
         return frame(rows, LONG_COLUMNS)
+
+    def tables(self, passages: Any, documents: pd.DataFrame, errors: pd.DataFrame) -> dict[str, Any]:
+        """Every table by file name, the expectation table first; `passages` goes in as given."""
+        long = self.expectations_long()
+        return {
+            "expectations": expectation_table(long),
+            "expectations_long": long,
+            "passages": passages,
+            "documents": documents,
+            "framing_by_source": self.framing_by_source(),
+            "purpose_by_source": self.purpose_by_source(),
+            "spheres_by_framing": self.spheres_by_framing(),
+            "errors": errors,
+        }
 
     def framing_by_source(self) -> pd.DataFrame:
         """Counts of expectation framings per source, with the share that is instrumental only."""

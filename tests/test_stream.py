@@ -1,0 +1,170 @@
+"""The streaming writer behind `sbtext analyze`: the files of the in-memory path, without its memory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import SAMPLE
+
+import sbtext
+from sbtext.api import analyze_to_dir
+from sbtext.errors import SbtextError
+from sbtext.export import write_xlsx
+
+SAME_BYTES = [
+    "passages.csv",
+    "documents.csv",
+    "expectations.csv",
+    "expectations_long.csv",
+    "framing_by_source.csv",
+    "purpose_by_source.csv",
+    "spheres_by_framing.csv",
+    "errors.csv",
+    "expectations.md",
+    "report.html",
+]
+
+
+def sheets(path: Path) -> dict[str, list[list[object]]]:
+    """Every sheet's cell values, wrapping and bold, as openpyxl reads them back."""
+    book = openpyxl.load_workbook(path)
+    return {
+        name: [[(c.value, c.alignment.wrap_text, c.font.b) for c in row] for row in book[name].iter_rows()]
+        for name in book.sheetnames
+    }
+
+
+def assert_same_outputs(memory: Path, streamed: Path) -> None:
+    names = SAME_BYTES + [n.replace(".csv", ".excel.csv") for n in SAME_BYTES if n.endswith(".csv")]
+    for name in names:
+        assert (streamed / name).read_bytes() == (memory / name).read_bytes(), name
+    assert sheets(streamed / "sbtext.xlsx") == sheets(memory / "sbtext.xlsx")
+    memory_run, streamed_run = (json.loads((f / "run.json").read_text(encoding="utf-8")) for f in (memory, streamed))
+    assert memory_run.pop("timings").keys() == streamed_run.pop("timings").keys()
+    assert streamed_run == memory_run
+    assert sorted(p.name for p in streamed.iterdir()) == sorted(p.name for p in memory.iterdir())
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Path:
+    """The sample documents under three sources, doc_ids out of file order, and one unreadable file."""
+    folder = tmp_path_factory.mktemp("sources")
+    files = sorted(SAMPLE.glob("*.txt"))
+    rows = ["path,doc_id,source,title"]
+    for i, (path, doc_id, source) in enumerate(
+        zip(files, ["zz", "aa", "mm", "bb", "cc"], ["Bron A", "Bron B", "Bron A", "Bron C", "Bron B"])
+    ):
+        shutil.copyfile(path, folder / f"{i}.txt")
+        rows.append(f"{i}.txt,{doc_id},{source},Titel {doc_id}")
+    (folder / "5.pdf").write_bytes(b"")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("top", [2, 5])
+def test_streamed_sources_match_the_in_memory_files(sources, tmp_path, top):
+    sbtext.analyze(sources, top=top).to_dir(tmp_path / "memory", excel_csv=True)
+    run = analyze_to_dir(sources, tmp_path / "streamed", excel_csv=True, top=top)
+    assert run["counts"]["failed"] == 1 and run["counts"]["documents"] == 6
+    assert_same_outputs(tmp_path / "memory", tmp_path / "streamed")
+    table = pd.read_csv(tmp_path / "streamed" / "expectations.csv")
+    assert list(table["Bron"]) == ["Bron A", "Bron B", "Bron C"]
+
+
+def test_a_run_without_passages_still_writes_every_file(tmp_path):
+    (tmp_path / "leeg.pdf").write_bytes(b"")
+    sbtext.analyze(tmp_path / "leeg.pdf").to_dir(tmp_path / "memory", excel_csv=True)
+    run = analyze_to_dir(tmp_path / "leeg.pdf", tmp_path / "streamed", excel_csv=True)
+    assert run["counts"]["passages"] == 0 and run["counts"]["failed"] == 1
+    assert_same_outputs(tmp_path / "memory", tmp_path / "streamed")
+
+
+def test_streamed_sample_matches_the_in_memory_files(sample_analysis, tmp_path):
+    sample_analysis.to_dir(tmp_path / "memory", excel_csv=True)
+    calls = []
+    run = analyze_to_dir(SAMPLE, tmp_path / "streamed", excel_csv=True, on_document=calls.append)
+    assert len(calls) == 5 and run["counts"] == sample_analysis.run["counts"]
+    assert_same_outputs(tmp_path / "memory", tmp_path / "streamed")
+
+
+def test_an_existing_folder_is_refused_without_force(tmp_path):
+    (tmp_path / "notes.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(SbtextError, match="E080"):
+        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", tmp_path, force=True)
+    assert (tmp_path / "passages.csv").is_file() and (tmp_path / "notes.txt").is_file()
+
+
+def test_a_failure_mid_run_leaves_no_file_behind(tmp_path):
+    seen = []
+
+    def fail_on_second(result):
+        seen.append(result)
+        if len(seen) == 2:
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        analyze_to_dir(SAMPLE, tmp_path / "out", excel_csv=True, on_document=fail_on_second)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failure_while_finishing_leaves_only_whole_files(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sbtext.stream.write_xlsx", broken)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="disk full"):
+        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out)
+    names = {p.name for p in out.iterdir()}
+    assert not any(name.startswith(".") for name in names)
+    assert "passages.csv" not in names and "sbtext.xlsx" not in names and "report.html" not in names
+    assert "expectations.csv" in names  # written whole before the failure
+
+
+def test_long_tables_go_on_over_numbered_sheets(tmp_path):
+    table = pd.DataFrame({"n": range(10), "text": [f"rij {i}" for i in range(10)]})
+    chunks = [table.iloc[:4], table.iloc[4:9], table.iloc[9:]]
+    names = write_xlsx({"first": table.head(2), "passages": iter(chunks)}, tmp_path / "x.xlsx", max_rows=4)
+    assert names == {"first": ["first"], "passages": ["passages", "passages (2)", "passages (3)", "passages (4)"]}
+    got = sheets(tmp_path / "x.xlsx")
+    assert list(got) == ["first", *names["passages"]]
+    rows = []
+    for name in names["passages"]:
+        header, *body = got[name]
+        assert [v for v, _, bold in header] == ["n", "text"] and all(bold for _, _, bold in header)
+        assert 1 <= len(body) <= 3
+        rows += [[v for v, _, _ in row] for row in body]
+    assert rows == table.to_numpy().tolist()
+    assert openpyxl.load_workbook(tmp_path / "x.xlsx")["passages (4)"].freeze_panes == "A2"
+
+
+def test_a_split_passages_sheet_is_recorded_in_the_run(sample_analysis, tmp_path):
+    run = analyze_to_dir(SAMPLE, tmp_path, excel_rows=201)
+    n = len(sample_analysis.passages)
+    titles = ["passages"] + [f"passages ({i})" for i in range(2, (n + 199) // 200 + 1)]
+    assert run["xlsx_sheets"] == {"passages": titles}
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["xlsx_sheets"] == run["xlsx_sheets"]
+    got = sheets(tmp_path / "sbtext.xlsx")
+    rows = [row for title in titles for row in got[title][1:]]
+    expected = sample_analysis.passages.drop(columns=["cue_offsets"])
+    assert [[v for v, _, _ in row] for row in rows] == [
+        [None if v == "" or (isinstance(v, float) and v != v) else v for v in row]
+        for row in expected.to_numpy().tolist()
+    ]
+
+
+def test_parquet_is_written_per_document_and_reads_back_whole(sample_analysis, tmp_path):
+    analyze_to_dir(SAMPLE, tmp_path, parquet=True)
+    back = pd.read_parquet(tmp_path / "parquet" / "passages")
+    assert len(back) == len(sample_analysis.passages)
+    assert set(back["passage_id"]) == set(sample_analysis.passages["passage_id"])
+    assert {p.name.split("=")[0] for p in (tmp_path / "parquet" / "passages").iterdir()} == {"doc_id"}
+    assert len(pd.read_parquet(tmp_path / "parquet" / "documents.parquet")) == 5
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
