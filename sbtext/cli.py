@@ -74,7 +74,7 @@ def analyze_cli(
     """Analyse documents and write the tables, the report and the per-passage data."""
     from tqdm import tqdm
 
-    from sbtext.api import analyze
+    from sbtext.api import analyze_to_dir
     from sbtext.export import prepare_out_dir
 
     try:
@@ -83,8 +83,12 @@ def analyze_cli(
         bar = tqdm(unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            result = analyze(
+            run = analyze_to_dir(
                 paths,
+                out,
+                force=True,
+                excel_csv=excel_csv,
+                parquet=engine is Engine.dask,
                 manifest=manifest,
                 spacy_model=spacy_model,
                 codebook=codebook,
@@ -95,14 +99,9 @@ def analyze_cli(
                 on_document=lambda _: bar.update(),
             )
         bar.close()
-        if engine is Engine.dask:
-            from sbtext.distributed import write_parquet
-
-            write_parquet(result, out / "parquet")
-        result.to_dir(out, force=True, excel_csv=excel_csv)
     except SbtextError as e:
         _fail(e)
-    counts = result.run["counts"]
+    counts = run["counts"]
     typer.echo(
         f"{counts['documents']} document(s), {counts['pages']} page(s), {counts['passages']} passage(s), "
         f"{counts['expectations']} expectation(s) -> {out}/",
