@@ -108,7 +108,7 @@ def _write_table(
         if sheet is None:  # the header, even of a table without rows
             sheet = new_sheet(list(df.columns))
         # Only text wraps; numbers and booleans go in as plain values (a styled cell costs time).
-        text = [df[c].dtype == object for c in df.columns]
+        text = [pd.api.types.is_string_dtype(df[c].dtype) for c in df.columns]
         for row in df.itertuples(index=False):
             if n == max_rows - 1:
                 sheet, n = new_sheet(list(df.columns)), 0

@@ -60,6 +60,8 @@ def test_to_dir_writes_every_file_and_refuses_to_overwrite(sample_analysis, tmp_
     assert workbook.sheetnames[0] == "expectations"
     assert {"passages", "documents", "framing_by_source"} <= set(workbook.sheetnames)
     assert workbook["expectations"].freeze_panes == "A2"
+    quotes = workbook["expectations"]["B2"]
+    assert quotes.value and quotes.alignment.wrap_text  # text cells wrap, whatever pandas' string dtype
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<mark" in html and "<script" not in html and "http" not in html.split("</style>")[0]
     with pytest.raises(sbtext.errors.SbtextError):
