@@ -24,6 +24,18 @@ def label(tagger, text: str) -> Label:
         ),
         ("Buurthuizen worden opengehouden ten behoeve van de ontmoeting in de wijk.", "de ontmoeting in de wijk"),
         (
+            "Een vrijwillige thuisadministratie leidt naar verwachting tot minder schuldhulptrajecten.",
+            "minder schuldhulptrajecten",
+        ),
+        (
+            "Het maatjesproject draagt daarmee ook bij aan het terugdringen van eenzaamheid.",
+            "het terugdringen van eenzaamheid",
+        ),
+        (
+            "Vrijwilligers bezoeken alleenstaande ouderen thuis ter bestrijding van eenzaamheid.",
+            "eenzaamheid",
+        ),
+        (
             "Om de zorg toegankelijk te houden, doen we een beroep op het eigen netwerk.",
             "de zorg toegankelijk te houden",
         ),

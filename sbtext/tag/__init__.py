@@ -28,7 +28,7 @@ from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
 from sbtext.records import Cue, Label
 from sbtext.tag.model import Models, features, load_models, positive_proba
 from sbtext.tag.purpose import Purpose, find_goal, find_purposes
-from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans
+from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans, cue_spans_of
 
 __all__ = ["Tagger", "label_row", "rule_labels"]
 
@@ -69,7 +69,7 @@ class Tagger:
         return [label for k in range(0, len(items), BATCH) for label in self.tag_docs(items[k : k + BATCH])]
 
     def tag_docs(self, docs: Sequence[Doc | Span]) -> list[Label]:
-        cues = [cue_spans(d) for d in docs]
+        cues = cue_spans_of(docs)
         purposes = [choose_purpose(d, c) for d, c in zip(docs, cues)]
         goals = [find_goal(d) for d in docs]
         m = self.models

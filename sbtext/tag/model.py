@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -30,11 +30,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MaxAbsScaler
+from spacy.attrs import IS_ALPHA, LEMMA, ORTH
 from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES
 from sbtext.errors import Errors, SbtextError
-from sbtext.tag.rules import cue_counts, cue_spans
+from sbtext.tag.rules import cue_counts, cue_spans_of
 
 RANDOM_STATE = 0
 CUE_FEATURES = (
@@ -94,26 +95,30 @@ def features(
     """One row per passage: lemmas, lower-case text and cue counts (`cues`: each passage's
     `cue_spans`, when the caller has them already)."""
     rows = []
+    cues = cues if cues is not None else cue_spans_of(docs)
     for k, doc in enumerate(docs):
-        spans = cues[k] if cues is not None else cue_spans(doc)
+        spans = cues[k]
         counts = cue_counts(spans)
+        strings = doc.vocab.strings
+        # Token attributes as arrays: creating a Token object per word costs more than the rest.
+        values = cast(Any, doc).to_array([LEMMA, IS_ALPHA, ORTH]).tolist() if len(doc) else []  # Span has it too
         row: dict[str, Any] = {
-            "lemmas": " ".join(t.lemma_.lower() for t in doc if t.is_alpha),
+            "lemmas": " ".join(strings[lemma].lower() for lemma, alpha, _ in values if alpha),
             "text": doc.text.lower(),
         }
         row.update({f"cue_{name}": float(counts.get(name, 0)) for name in CUE_FEATURES})
         row["has_purpose"] = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
-        row.update(_shape(doc, spans))
+        row.update(_shape(doc, spans, [strings[orth] for _, _, orth in values]))
         rows.append(row)
     return pd.DataFrame(rows, columns=["lemmas", "text", *CUE_COLUMNS])
 
 
-def _shape(doc: Doc | Span, spans: list[Span]) -> dict[str, float]:
+def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> dict[str, float]:
     """Where the actors stand: with role words in one clause, at the start (as subject), how many."""
     first = doc[0].i if len(doc) else 0
     clause, clauses = 0, []
-    for token in doc:
-        clause += token.text in CLAUSE_BREAKS
+    for word in words:
+        clause += word in CLAUSE_BREAKS
         clauses.append(clause)
     actors = [s for s in spans if s.label_ == "core" or s.label_.startswith("sphere:")]
     roles = {clauses[s.start - first] for s in spans if s.label_ in ROLE_CUES}

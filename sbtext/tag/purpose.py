@@ -39,6 +39,8 @@ MARKERS: tuple[tuple[str, ...], ...] = (
     ("ter", "bevordering", "van"),
     ("ter", "versterking", "van"),
     ("ten", "behoeve", "van"),
+    ("ten", "dienste", "van"),
+    ("ten", "goede", "aan"),
     ("met", "als", "doel"),
     ("met", "het", "doel"),
     ("met", "het", "oog", "op"),
@@ -51,8 +53,13 @@ MARKERS: tuple[tuple[str, ...], ...] = (
     ("bijdragen", "aan"),
     ("bijdraagt", "aan"),
     ("bij", "te", "dragen", "aan"),
+    ("bijdrage", "leveren", "aan"),
+    ("bijdrage", "levert", "aan"),
+    ("bijdrage", "aan"),
     ("leidt", "tot"),
     ("leiden", "tot"),
+    ("zorgt", "ervoor", "dat"),
+    ("zorgen", "ervoor", "dat"),
     ("gericht", "op"),
     ("zodat",),
     ("opdat",),
@@ -63,6 +70,49 @@ MARKERS: tuple[tuple[str, ...], ...] = (
 MARKERS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _marker in MARKERS:
     MARKERS_BY_FIRST.setdefault(_marker[0], []).append(_marker)
+# Words that may stand between a marker's verb and the rest: "draagt daarmee ook bij aan",
+# "leidt naar verwachting tot", "zorgt op die manier ervoor dat".
+MARKER_FILLERS = {
+    "zo",
+    "daarmee",
+    "hiermee",
+    "daardoor",
+    "hierdoor",
+    "dan",
+    "ook",
+    "mede",
+    "sterk",
+    "fors",
+    "direct",
+    "indirect",
+    "uiteindelijk",
+    "op",
+    "termijn",
+    "naar",
+    "verwachting",
+    "onder",
+    "andere",
+    "meer",
+    "wezenlijk",
+    "positief",
+    "aantoonbaar",
+    "daadwerkelijk",
+    "al",
+    "vaak",
+    "dus",
+    "bovendien",
+    "tevens",
+    "niet",
+    "alleen",
+    "belangrijke",
+    "grote",
+    "waardevolle",
+    "wezenlijke",
+    "positieve",
+}
+FLEXIBLE_MARKER_VERBS = {"draagt", "dragen", "leidt", "leiden", "zorgt", "zorgen", "bijdrage"}
+# "ter ondersteuning van", "ter bestrijding van": a noun in -ing between "ter" and "van".
+TER_NOUN = re.compile(r"[a-z]+ing")
 MODALS = {"kan", "kunnen", "zal", "zullen", "moet", "moeten", "helpt", "helpen"}
 PURPOSE_VERBS = {
     "verminderen",
@@ -261,10 +311,19 @@ def find_purposes(doc: Doc | Span) -> list[Purpose]:
 
 
 def _marker_at(words: list[str], i: int) -> tuple[str, ...] | None:
-    """The longest-listed marker that starts at word `i` (MARKERS lists longer ones first)."""
+    """The marker that starts at word `i` (MARKERS lists longer ones first), as the words it covers:
+    a marker verb may be followed by a few fillers ("leidt naar verwachting tot")."""
     for marker in MARKERS_BY_FIRST.get(words[i], ()):
         if tuple(words[i : i + len(marker)]) == marker:
             return marker
+        if marker[0] in FLEXIBLE_MARKER_VERBS:
+            j = i + 1
+            while j < len(words) and j - i <= 4 and words[j] in MARKER_FILLERS and words[j] != marker[1]:
+                j += 1
+            if j > i + 1 and tuple(words[j : j + len(marker) - 1]) == marker[1:]:
+                return tuple(words[i : j + len(marker) - 1])
+    if words[i] == "ter" and i + 2 < len(words) and words[i + 2] == "van" and TER_NOUN.fullmatch(words[i + 1]):
+        return tuple(words[i : i + 3])
     return None
 
 
@@ -346,7 +405,8 @@ def _trim(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and tokens[end - 1].is_punct and tokens[end - 1].text not in {")", "’", "'", '"', "”"}:
         end -= 1
-    if end - start < 2:
+    # One word can be a purpose ("ter voorkoming van eenzaamheid"), but not a stray short one.
+    if end - start < 1 or (end - start == 1 and not (tokens[start].is_alpha and len(tokens[start]) >= 5)):
         return None
     return tokens[start].idx, tokens[end - 1].idx + len(tokens[end - 1].text)
 

@@ -21,8 +21,9 @@ string attribute a PhraseMatcher can read; the ruler runs last, after any model 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from spacy.attrs import LEMMA, LOWER
@@ -227,11 +228,26 @@ def make_cue_ruler(nlp: Language, name: str, codebook: str | None, spans_key: st
 
 def cue_spans(doc: Doc | Span) -> list[Span]:
     """The cue spans inside a Doc or a sentence Span, in text order."""
-    whole = doc if isinstance(doc, Doc) else doc.doc
-    spans = whole.spans.get(SPANS_KEY, [])
-    if isinstance(doc, Doc):
-        return sorted(spans, key=lambda s: (s.start, s.end))
-    return sorted((s for s in spans if s.start >= doc.start and s.end <= doc.end), key=lambda s: (s.start, s.end))
+    return cue_spans_of([doc])[0]
+
+
+def cue_spans_of(items: Sequence[Doc | Span]) -> list[list[Span]]:
+    """`cue_spans` for many passages; spans of one paragraph share one pass over its cues."""
+    by_doc: dict[int, tuple[list[Span], list[int]]] = {}
+    out = []
+    for item in items:
+        whole = item if isinstance(item, Doc) else item.doc
+        if id(whole) not in by_doc:
+            spans = sorted(whole.spans.get(SPANS_KEY, []), key=lambda s: (s.start, s.end))
+            by_doc[id(whole)] = (spans, [s.start for s in spans])
+        spans, starts = by_doc[id(whole)]
+        if isinstance(item, Doc):
+            out.append(spans)
+            continue
+        first = bisect_left(starts, item.start)
+        last = bisect_left(starts, item.end, lo=first)
+        out.append([s for s in spans[first:last] if s.end <= item.end])
+    return out
 
 
 def cue_counts(spans: list[Span]) -> Counter[str]:
