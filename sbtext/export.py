@@ -14,14 +14,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from sbtext.errors import Errors, SbtextError
 
@@ -73,71 +71,74 @@ def write_xlsx(
 ) -> dict[str, list[str]]:
     """One sheet per table, in order, with wrapped text, fitted widths and a frozen header.
 
-    Written in openpyxl's write-only mode, row by row, so that a corpus of hundreds of thousands
-    of passages streams into the workbook instead of being built as a sheet in memory first. A
-    table may come as chunks (DataFrames with the same columns); one longer than a sheet holds
-    (`max_rows`, the header included) goes on over "name (2)", "name (3)", ...
+    Written by XlsxWriter in its constant-memory mode, row by row, so that a corpus of hundreds of
+    thousands of passages streams into the workbook instead of being built in memory first (and
+    at less than half the time per cell of openpyxl's write-only mode). A table may come as chunks
+    (DataFrames with the same columns); one longer than a sheet holds (`max_rows`, the header
+    included) goes on over "name (2)", "name (3)", ...
 
     Returns:
         The sheet names of each table.
     """
-    book = Workbook(write_only=True)
     names = {}
-    for name, table in sheets.items():
-        chunks = iter([table] if isinstance(table, pd.DataFrame) else table)
-        first = next(chunks)
-        names[name] = _write_table(book, name, itertools.chain([first], chunks), _widths(first), max_rows)
     with atomic_path(path) as tmp:
-        book.save(tmp)
+        # Cells hold text as text: no formulas, links or numbers guessed from strings.
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        book = xlsxwriter.Workbook(str(tmp), options)
+        styles = _Styles(book.add_format({"text_wrap": True, "valign": "top"}), book.add_format({"bold": True}))
+        for name, table in sheets.items():
+            chunks = iter([table] if isinstance(table, pd.DataFrame) else table)
+            first = next(chunks)
+            names[name] = _write_table(book, styles, name, itertools.chain([first], chunks), _widths(first), max_rows)
+        book.close()
     return names
 
 
+@dataclass(frozen=True)
+class _Styles:
+    wrap: Any
+    header: Any
+
+
 def _write_table(
-    book: Workbook, name: str, chunks: Iterable[pd.DataFrame], widths: list[int], max_rows: int
+    book: Any, styles: _Styles, name: str, chunks: Iterable[pd.DataFrame], widths: list[int], max_rows: int
 ) -> list[str]:
     titles: list[str] = []
-    wrap = Alignment(wrap_text=True, vertical="top")
 
     def new_sheet(columns: list[str]) -> Any:
         suffix = f" ({len(titles) + 1})" if titles else ""
         titles.append(name[: 31 - len(suffix)] + suffix)
-        return _new_sheet(book, titles[-1], columns, widths)
+        sheet = book.add_worksheet(titles[-1])
+        sheet.freeze_panes(1, 0)
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, width)
+        sheet.write_row(0, 0, [str(c) for c in columns], styles.header)
+        return sheet
 
     sheet, n = None, 0
     for df in chunks:
         if sheet is None:  # the header, even of a table without rows
             sheet = new_sheet(list(df.columns))
-        # Only text wraps; numbers and booleans go in as plain values (a styled cell costs time).
-        text = [pd.api.types.is_string_dtype(df[c].dtype) for c in df.columns]
         for row in df.itertuples(index=False):
             if n == max_rows - 1:
                 sheet, n = new_sheet(list(df.columns)), 0
-            sheet.append(
-                [_cell(sheet, _excel_value(v), alignment=wrap) if t else _excel_value(v) for v, t in zip(row, text)]
-            )
             n += 1
+            for k, value in enumerate(map(_excel_value, row)):
+                if isinstance(value, str):
+                    if value:  # an empty text stays an empty cell
+                        sheet.write_string(n, k, value, styles.wrap)  # only text wraps
+                elif isinstance(value, bool):
+                    sheet.write_boolean(n, k, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(n, k, value)
+                elif value is not None:
+                    sheet.write_string(n, k, str(value), styles.wrap)
     return titles
-
-
-def _new_sheet(book: Workbook, title: str, columns: list[str], widths: list[int]) -> Any:
-    sheet = book.create_sheet(title=title)
-    sheet.freeze_panes = "A2"
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.append([_cell(sheet, str(c), font=Font(bold=True)) for c in columns])
-    return sheet
-
-
-def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
 
 
 def _excel_value(value: Any) -> Any:
     """Values as Excel takes them: missing as empty, NumPy scalars as Python ones."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return None
     return value.item() if hasattr(value, "item") else value
 
