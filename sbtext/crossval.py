@@ -79,7 +79,7 @@ def report(results: pd.DataFrame, nlp: Any, files: Sequence[str]) -> str:
         'The codebook-only baseline (`models="rules"`) is scored on the same records.',
         "",
         f"- gold files: {', '.join(files)}; {len(gold)} held-out records in {results['group'].nunique()} groups",
-        f"- language backend: {backend_of(nlp).notice}",
+        f"- {backend_of(nlp).notice}",
         f"- Python {platform.python_version()}",
         "",
         "## Overall",

@@ -7,24 +7,10 @@ import hashlib
 import openpyxl
 import pytest
 from conftest import SAMPLE
+from tests_helpers import OUTPUTS
 
 import sbtext
 from sbtext.tables import TABLE_COLUMNS
-
-OUTPUTS = [
-    "passages.csv",
-    "documents.csv",
-    "expectations.csv",
-    "expectations_long.csv",
-    "framing_by_source.csv",
-    "purpose_by_source.csv",
-    "spheres_by_framing.csv",
-    "errors.csv",
-    "sbtext.xlsx",
-    "expectations.md",
-    "report.html",
-    "run.json",
-]
 
 
 def test_expectation_table_has_one_row_per_source_with_pages(sample_analysis):
