@@ -1,4 +1,4 @@
-"""Gold JSONL -> the four fitted models, saved with a manifest of data hashes and scores."""
+"""Gold JSONL -> the fitted featurizer and the five models, saved with a manifest of data hashes and scores."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
         if all(MIN_PER_CLASS <= y[:, k].sum() <= len(pos) - MIN_PER_CLASS for k in range(len(SPHERES))):
             models.spheres = make_classifier(multilabel=True).fit(x[pos], y)
         models.category = fit_balanced(x_cat, [with_cat[i]["purpose_category"] for i in cats])
+        # goal_statement is optional in the format: only records that carry it teach the goal model.
+        marked = [i for i, r in enumerate(records) if isinstance(r.get("goal_statement"), bool)]
+        goals = [records[i]["goal_statement"] for i in marked]
+        if min(sum(goals), len(goals) - sum(goals)) >= MIN_PER_CLASS:
+            models.goal = fit_balanced(x[marked], goals)
     return models
 
 

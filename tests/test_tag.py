@@ -79,6 +79,15 @@ def test_goal_statement(tagger):
     assert result.purpose_category
 
 
+def test_goal_without_an_opening_phrase_shows_its_purpose_clause(tagger):
+    """A policy goal that no opening rule catches is still a goal statement by the goal model, and
+    shows its purpose clause though it expects nothing of the sociale basis."""
+    result = label(tagger, "Het programma beoogt de gezondheidsverschillen tussen wijken te verkleinen.")
+    assert not result.expectation
+    assert result.goal_statement
+    assert result.purpose == "de gezondheidsverschillen tussen wijken te verkleinen"
+
+
 def test_same_input_same_output(tagger):
     text = "Vrijwilligers in de sportvereniging zorgen voor ontmoeting en plezier."
     assert label(tagger, text) == label(tagger, text)

@@ -6,7 +6,8 @@
   sphere the lexicon missed when it is confident (>= 0.5). Only expectations get spheres.
 - purpose: the rule-cut clause (sbtext.tag.purpose) or, for a goal statement, its goal phrase;
   its category comes from the category model over the purpose words.
-- goal_statement: the rule in sbtext.tag.purpose.
+- goal_statement: the goal model (>= 0.5) or, without it, the opening rule in sbtext.tag.purpose;
+  a goal statement that is no expectation shows its goal phrase, else its purpose clause.
 
 With `models="rules"` every decision falls back to the codebook alone (the baseline that
 `annotations/EVALUATION.md` reports beside the models).
@@ -79,7 +80,10 @@ class Tagger:
         expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(c) for c in cues])
         framing = _framing_scores(m, x, cues)
         spheres = m.spheres.predict_proba(x) if m.spheres else None
-        chosen = [_chosen(float(expect[k]) >= 0.5, purposes[k], goals[k]) for k in range(len(docs))]
+        is_goal = [g is not None for g in goals]
+        if m.goal is not None:
+            is_goal = [bool(p >= 0.5) for p in positive_proba(m.goal, x)]
+        chosen = [_chosen(float(expect[k]) >= 0.5, is_goal[k], purposes[k], goals[k]) for k in range(len(docs))]
         whole = [doc.text for doc in docs]
         texts = [text[c.start : c.end] if c else "" for text, c in zip(whole, chosen)]
         # The purpose's own tokens in the passage, or its text where they do not align.
@@ -94,7 +98,7 @@ class Tagger:
                 spheres[k] if spheres is not None else None,
                 chosen[k],
                 texts[k],
-                goals[k] is not None,
+                is_goal[k],
                 next(categories) if spans[k] is not None else "",
             )
             for k, doc in enumerate(docs)
@@ -151,12 +155,15 @@ class Tagger:
         return [rule_category(cue_spans(doc)) for doc in docs]
 
 
-def _chosen(is_expectation: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
-    """An expectation shows its purpose clause; a goal statement its goal phrase when it has no
-    purpose clause or is no expectation; any other passage shows no purpose."""
-    if goal and (purpose is None or not is_expectation):
-        return goal
-    return purpose if is_expectation else None
+def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
+    """An expectation shows its purpose clause, or its goal phrase when it has none; a goal
+    statement that is no expectation shows its goal phrase, else its purpose clause; any other
+    passage shows no purpose."""
+    if is_expectation:
+        return purpose or goal
+    if is_goal:
+        return goal or purpose
+    return None
 
 
 def choose_purpose(doc: Doc | Span, cues: list[Span] | None = None) -> Purpose | None:

@@ -1,4 +1,4 @@
-"""The scikit-learn models: one feature space, four decisions, saved with skops (no code on load).
+"""The scikit-learn models: one feature space, five decisions, saved with skops (no code on load).
 
 Features, shared by every decision and computed once per passage: word uni- and bigrams over
 lemmas, character 3-5-grams over the lower-case text, the codebook's cue counts, and where the
@@ -47,7 +47,7 @@ SHAPE_COLUMNS = ["has_purpose", "any_actor", "actor_and_role_in_one_clause", "ac
 CUE_COLUMNS = [f"cue_{name}" for name in CUE_FEATURES] + SHAPE_COLUMNS
 CLAUSE_BREAKS = {",", ";", ":", "(", ")", "–", "-", "—"}
 ROLE_CUES = {"expectation", "instrumental", "purpose_markers"}
-MODEL_NAMES = ("expectation", "framing", "spheres", "category")
+MODEL_NAMES = ("expectation", "framing", "spheres", "category", "goal")
 SAVED = ("featurizer", *MODEL_NAMES)
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
@@ -162,7 +162,7 @@ Classifier: TypeAlias = CalibratedClassifierCV | OneVsRestClassifier
 
 @dataclass
 class Models:
-    """The fitted featurizer and four classifiers (a classifier may be None when its training data
+    """The fitted featurizer and five classifiers (a classifier may be None when its training data
     was too thin; without a featurizer there are no models and the codebook rules decide)."""
 
     featurizer: ColumnTransformer | None = None
@@ -170,6 +170,7 @@ class Models:
     framing: Classifier | None = None
     spheres: Classifier | None = None
     category: Classifier | None = None
+    goal: Classifier | None = None
     sphere_names: tuple[str, ...] = SPHERES
     manifest: dict[str, Any] | None = None
     sha256: str = ""
