@@ -149,7 +149,7 @@ def train_cli(
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
 ) -> None:
-    """Train the models (expectation, framing, spheres, category, goal statement) from gold JSONL files and save them with a manifest."""
+    """Train the models from gold JSONL files and save them with a manifest."""
     from sbtext.train import train
 
     try:

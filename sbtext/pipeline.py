@@ -73,9 +73,7 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
         timings["clean"] = _lap(start) - timings["read"]
         stage = "segment"
         t0 = time.perf_counter()
-        # With tagging on, the paragraphs pass the whole pipeline (cue rules included) once, here.
-        disable = [] if options.tag else [n for n in tagger.nlp.pipe_names if n.startswith("sbtext_tag")]
-        passages, spans = _unzip(passage_spans(doc, tagger.nlp, disable=disable))
+        passages, spans = _unzip(passage_spans(doc, tagger.nlp, tagging=options.tag))
         timings["segment"] = _lap(t0)
         if not passages:
             raise DocumentError(Errors.E041, path=str(path), stage="segment")

@@ -9,7 +9,7 @@ context. Every passage satisfies `page.text[char_start:char_end] == text`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,20 +23,20 @@ SPLIT_KINDS = {"paragraph", "table_cell", "footnote"}
 
 def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
     """Yield the passages of a cleaned document, page by page, in reading order."""
-    for passage, _ in passage_spans(doc, nlp, disable=[n for n in nlp.pipe_names if n.startswith("sbtext_tag")]):
+    for passage, _ in passage_spans(doc, nlp, tagging=False):
         yield passage
 
 
-def passage_spans(
-    doc: Document, nlp: Language, *, disable: Sequence[str] = ()
-) -> Iterator[tuple[Passage, SpacySpan | None]]:
+def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iterator[tuple[Passage, SpacySpan | None]]:
     """Each passage with its tokens in the processed paragraph, so that tagging need not process
-    the text a second time (None for headings and bullets, which are not split)."""
+    the text a second time (None for headings and bullets, which are not split). With `tagging`,
+    the paragraphs also pass the tagging components (the cue rules), once, here."""
+    disable = [] if tagging else [n for n in nlp.pipe_names if n.startswith("sbtext_tag")]
     jobs = [(page, span) for page in doc.pages for span in page.spans if span.kind in SPLIT_KINDS]
     parsed = dict(
         zip(
             ((page.index, span.start) for page, span in jobs),
-            nlp.pipe((page.text[span.start : span.end] for page, span in jobs), disable=list(disable)),
+            nlp.pipe((page.text[span.start : span.end] for page, span in jobs), disable=disable),
         )
     )
     ids: set[str] = set()

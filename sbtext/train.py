@@ -1,4 +1,4 @@
-"""Gold JSONL -> the fitted featurizer and the five models, saved with a manifest of data hashes and scores."""
+"""Gold JSONL -> the featurizer and the five models, saved with a manifest of data hashes and scores."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ MIN_PER_CLASS = 3  # calibration uses three stratified folds
 
 
 def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
-    """Fit the shared featurizer, then the expectation, framing, spheres and category models."""
+    """Fit the shared featurizer, then the expectation, framing, spheres, category and goal models."""
     docs = list(tagger.docs(r["text"] for r in records))
     x = features(docs, has_purpose=[find_purpose(d) is not None for d in docs])
     with_cat = [r for r in records if r["purpose"] and r["purpose_category"]]

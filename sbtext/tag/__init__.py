@@ -84,8 +84,7 @@ class Tagger:
         if m.goal is not None:
             is_goal = [bool(p >= 0.5) for p in positive_proba(m.goal, x)]
         chosen = [_chosen(float(expect[k]) >= 0.5, is_goal[k], purposes[k], goals[k]) for k in range(len(docs))]
-        whole = [doc.text for doc in docs]
-        texts = [text[c.start : c.end] if c else "" for text, c in zip(whole, chosen)]
+        texts = [doc.text[c.start : c.end] if c else "" for doc, c in zip(docs, chosen)]
         # The purpose's own tokens in the passage, or its text where they do not align.
         spans = [doc.char_span(c.start, c.end) or text if c else None for doc, c, text in zip(docs, chosen, texts)]
         categories = iter(self.categories([s for s in spans if s is not None]))
@@ -152,7 +151,7 @@ class Tagger:
         if self.models.category is not None:
             x = self.models.transform(features(docs, has_purpose=[True] * len(docs)))
             return [str(c) for c in self.models.category.predict(x)]
-        return [rule_category(cue_spans(doc)) for doc in docs]
+        return [rule_category(cues) for cues in cue_spans_of(docs)]
 
 
 def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:

@@ -49,6 +49,7 @@ CLAUSE_BREAKS = {",", ";", ":", "(", ")", "–", "-", "—"}
 ROLE_CUES = {"expectation", "instrumental", "purpose_markers"}
 MODEL_NAMES = ("expectation", "framing", "spheres", "category", "goal")
 SAVED = ("featurizer", *MODEL_NAMES)
+Classifier: TypeAlias = CalibratedClassifierCV | OneVsRestClassifier
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
     "collections.defaultdict",
@@ -155,9 +156,6 @@ def make_classifier(*, multilabel: bool = False, c: float = 4.0) -> Classifier:
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=RANDOM_STATE)
     calibrated = CalibratedClassifierCV(linear, method="sigmoid", cv=folds)
     return OneVsRestClassifier(calibrated) if multilabel else calibrated
-
-
-Classifier: TypeAlias = CalibratedClassifierCV | OneVsRestClassifier
 
 
 @dataclass

@@ -238,6 +238,8 @@ COMPLEMENT_HEADS = {
     "toegerust",
     "uitgerust",
 }
+# Words that open a new clause between such a verb and "om" ("en" does not: it joins objects).
+CLAUSE_OPENERS = {"maar", "dat", "die", "zodat", "omdat", "als", "waarbij"}
 # Verbs that take an object before their om-complement: "wij vragen buurtverenigingen om ... te".
 OBJECT_COMPLEMENT_VERBS = {
     "vragen",
@@ -368,7 +370,7 @@ def _complement_om(tokens: list[Token], i: int) -> bool:
         return True
     # A verb that asks someone something, with its object between it and "om" (same clause).
     for t in reversed(tokens[max(0, i - 8) : i]):
-        if t.is_punct or t.lower_ in {"maar", "dat", "die", "zodat", "omdat", "als", "waarbij"}:
+        if t.is_punct or t.lower_ in CLAUSE_OPENERS:
             return False
         if t.lower_ in OBJECT_COMPLEMENT_VERBS or t.lemma_.lower() in OBJECT_COMPLEMENT_VERBS:
             return True
