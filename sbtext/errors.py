@@ -6,7 +6,9 @@ prints; the CLI decides what to show.
 
 from __future__ import annotations
 
+import string
 from enum import Enum
+from typing import Any
 
 
 class Errors(str, Enum):
@@ -21,12 +23,24 @@ class Errors(str, Enum):
         "the PDF has no text layer on {n_scanned} of {n_pages} pages (images only): it is a scan. "
         "Run OCR on it (for example with ocrmypdf) and run again."
     )
+    E013 = (
+        "the page cannot be loaded ({detail}). The page tree is damaged; print the file again "
+        "as PDF from a viewer and run again."
+    )
+    E014 = (
+        "page {page} of the PDF has an empty page box ({width} x {height} points), so its text "
+        "cannot be placed. Repair the file (print it again as PDF) and run again."
+    )
     E020 = "the DOCX is not a valid zip package: {detail}. Re-save it from the word processor."
     E021 = (
         "the DOCX part {part!r} would unpack to {size} bytes, over the limit of {limit}; "
-        "refusing it as a possible zip bomb. Re-save the document or raise the limit."
+        "refusing it as a possible zip bomb. Re-save the document or convert it to PDF."
     )
     E022 = "the DOCX cannot be read: {detail}. Re-save it from the word processor."
+    E023 = (
+        "the DOCX parts together unpack to more than {limit} bytes; refusing it as a possible zip "
+        "bomb. If the document is genuine, save a copy without embedded media, or as PDF, and run again."
+    )
     E030 = (
         "the XML declares a DTD or entities ({detail}); sbtext resolves none for safety. "
         "Remove the DOCTYPE and entity declarations and run again."
@@ -34,14 +48,43 @@ class Errors(str, Enum):
     E031 = "the {fmt} cannot be parsed: {detail}. Check that the file is complete."
     E040 = "the text cannot be decoded as UTF-8, cp1252 or latin-1: {detail}. Save it as UTF-8."
     E041 = "no text found in the document. Check that it is not empty or a scan."
+    E042 = (
+        "page {page} holds a paragraph of {size} characters, over the {limit} the language pipeline "
+        "takes at once; the text probably lacks paragraph breaks. Add them (or split the file) and run again."
+    )
     E050 = "the manifest has a problem at line {line}: {detail}. Fix that line."
     E051 = "this path does not exist. Check the spelling or the working directory."
+    E052 = (
+        "the manifest entry at line {line} points outside the manifest's folder ({target!r}). Move "
+        "the file into the corpus folder, or allow it explicitly (--allow-outside-manifest)."
+    )
+    E053 = "this file cannot be opened: {detail}. Check that it exists and that you may read it."
+    E054 = "this folder cannot be read: {detail}. Check its permissions; its documents were not analysed."
+    E055 = (
+        "the manifest lists a file that is not there (line {line}). Correct the path in the "
+        "manifest or restore the file."
+    )
+    E056 = "no document found in {inputs}. Pass files or folders holding PDF, DOCX, HTML, XML or text files."
     E060 = "{detail}"
     E070 = "the codebook is invalid: {detail}. Compare it with the default codebook (sbtext codebook show)."
     E071 = "no usable trained models here: {detail}. Run `sbtext train` or reinstall sbtext."
     E080 = "this output exists and is not empty; it is not overwritten. Pass --force (or choose another name) to replace it."
+    E081 = (
+        "the output folder lies inside the input {input!r}, so a later run would read its own "
+        "output as documents. Choose an --out outside the input folders."
+    )
+    E082 = "another sbtext run is writing to this output folder. Wait for it to finish, or choose another --out."
+    E083 = (
+        "this folder holds files sbtext did not write (such as {found!r}); --force replaces only a "
+        "previous sbtext output. Choose another --out, or empty the folder."
+    )
+    E084 = "the output cannot be written: {detail}. Free disk space, check the permissions, or choose another --out."
+    E085 = "the output folder holds an input document ({input!r}); replacing it would delete that input. Choose another --out."
     E090 = "spaCy pipeline {name!r} cannot be loaded: {detail}. Install it, or use --spacy-model blank."
-    E099 = "unexpected failure while {stage}: {detail}. Please report this with the file."
+    E099 = (
+        "unexpected failure in the {stage} stage: {detail}. The other documents were processed; "
+        "please report this with the file."
+    )
 
 
 class Warnings(str, Enum):
@@ -53,6 +96,14 @@ class Warnings(str, Enum):
     )
     W002 = "{n} document(s) failed; see errors.csv."
     W003 = "{n} of {total} page(s) have no text layer (images only) and were skipped; run OCR on the file to read them."
+    W004 = (
+        "the manifest gives doc_id {doc_id!r} to more than one document (line {line}); this one is "
+        "called {new_id!r}. Give every document its own doc_id."
+    )
+    W005 = (
+        "{n} cell(s) longer than Excel's 32,767 characters were cut in sbtext.xlsx (marked {marker!r}); "
+        "the full text is in the CSV files."
+    )
 
 
 class SbtextError(Exception):
@@ -73,8 +124,13 @@ class SbtextError(Exception):
         self.page = page
         self.line = line
         self.stage = stage
-        self.detail = code.value.format(**fields)
+        self.fields = fields
+        self.detail = fill(code.value, {"path": path, "page": page, "line": line, "stage": stage, **fields})
         super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable for process pools: rebuilt from its parts, not from the formatted message.
+        return _rebuild, (type(self), self.code, self.path, self.page, self.line, self.stage, self.fields)
 
     @property
     def message(self) -> str:
@@ -85,6 +141,30 @@ class SbtextError(Exception):
             where += f", line {self.line}"
         prefix = f"[{self.code}] {where}: " if where else f"[{self.code}] "
         return prefix + self.detail
+
+
+def template_fields(template: str) -> set[str]:
+    """The names a message template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    """The template filled in; a field nobody passed shows as `<name?>` instead of raising.
+
+    An error that cannot be built would replace the problem it reports by a crash, so a missing
+    field degrades the message, never the run (tests build every code with all its fields).
+    """
+    missing = {name: f"<{name}?>" for name in template_fields(template) if name not in values}
+    if not missing:
+        return template.format(**values)
+    return template.replace("!r}", "}").format(**values, **missing)
+
+
+def _rebuild(
+    cls: type[SbtextError], code: str, path: str, page: int | None, line: int | None, stage: str, fields: dict[str, Any]
+) -> SbtextError:
+    kind = Errors[code] if code in Errors.__members__ else Warnings[code]
+    return cls(kind, path=path, page=page, line=line, stage=stage, **fields)
 
 
 class DocumentError(SbtextError):
