@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sbtext.pipeline import DocResult, Options, _process_job
-from sbtext.read import find_documents
+from sbtext.read import find_jobs
 from sbtext.tables import PASSAGE_COLUMNS
 
 if TYPE_CHECKING:
@@ -27,13 +27,15 @@ def dask_results(
     manifest: str | Path | None = None,
     options: Options | None = None,
     partitions: int | None = None,
+    allow_outside: bool = False,
 ) -> Iterator[DocResult]:
     """Run every document through `process_document` on Dask; results keep the input order."""
     import dask
     import dask.bag as db
 
     options = options or Options()
-    jobs = [(path, meta, options) for path, meta in find_documents(paths, Path(manifest) if manifest else None)]
+    found = find_jobs(paths, Path(manifest) if manifest else None, allow_outside=allow_outside)
+    jobs = [(job, options) for job in found]
     if not jobs:
         return
     bag = db.from_sequence(jobs, npartitions=partitions or min(len(jobs), 256)).map(_process_job)

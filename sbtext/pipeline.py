@@ -20,7 +20,7 @@ from spacy.tokens import Span
 from sbtext.clean import clean_document
 from sbtext.errors import DocumentError, Errors, SbtextError, SbtextWarning, Warnings
 from sbtext.nlp import load_nlp
-from sbtext.read import find_documents, read_document
+from sbtext.read import Job, find_jobs, read_document
 from sbtext.records import Document, DocumentMeta, Passage
 from sbtext.segment import passage_spans
 from sbtext.tag import Tagger, label_row
@@ -56,8 +56,20 @@ def tagger_for(options: Options) -> Tagger:
     return Tagger(load_nlp(options.spacy_model), codebook=options.codebook, models=models)
 
 
-def process_document(path: str | Path, meta: DocumentMeta | None = None, options: Options | None = None) -> DocResult:
-    """Read, clean, segment and tag one document into rows. Never raises for a bad document."""
+def process_document(
+    path: str | Path,
+    meta: DocumentMeta | None = None,
+    options: Options | None = None,
+    *,
+    problem: SbtextError | None = None,
+    notes: tuple[SbtextError, ...] = (),
+) -> DocResult:
+    """Read, clean, segment and tag one document into rows. Never raises for a bad document.
+
+    Whatever goes wrong inside one document (a coded error, or any other exception) becomes a
+    row of `errors`; `problem` is a failure found before reading (a missing file, say), and
+    `notes` are warnings found before reading, reported with the document's rows.
+    """
     path = Path(path)
     options = options or Options()
     meta = meta or DocumentMeta(doc_id=path.stem, path=str(path))
@@ -65,6 +77,8 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
     stage = "read"
     tagger = tagger_for(options)
     try:
+        if problem is not None:
+            raise problem
         start = time.perf_counter()
         raw = read_document(path, meta)
         timings["read"] = _lap(start)
@@ -72,6 +86,7 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
         doc = clean_document(raw)
         timings["clean"] = _lap(start) - timings["read"]
         stage = "segment"
+        _check_lengths(doc, tagger.nlp.max_length)
         t0 = time.perf_counter()
         passages, spans = _unzip(passage_spans(doc, tagger.nlp, tagging=options.tag))
         timings["segment"] = _lap(t0)
@@ -82,17 +97,42 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
         labels = tagger.tag_spans([p.text for p in passages], spans) if options.tag else [None] * len(passages)
         rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in zip(passages, labels)]
         timings["tag"] = _lap(t0)
-    except SbtextError as e:
+    except Exception as e:  # one document never stops a run: every failure is a row
+        error = coded(e, path, stage)
+        failed = _document_row(meta, None, [], "failed")
         return DocResult(
-            document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, e, stage)], timings=timings
+            document=failed, errors=[_error_row(meta, n, "read") for n in (*notes, error)], timings=timings
         )
-    except (OSError, ValueError, RuntimeError, KeyError, IndexError, TypeError) as e:
-        error = SbtextError(Errors.E099, path=str(path), stage=stage, detail=f"{type(e).__name__}: {e}")
-        return DocResult(
-            document=_document_row(meta, None, [], "failed"), errors=[_error_row(meta, error, stage)], timings=timings
-        )
-    notes = [_error_row(meta, w, "read") for w in _scan_warnings(raw)]
-    return DocResult(document=_document_row(doc.meta, doc, rows, "ok"), passages=rows, errors=notes, timings=timings)
+    found = [*notes, *_scan_warnings(raw)]
+    notes_rows = [_error_row(meta, w, "read") for w in found]
+    return DocResult(
+        document=_document_row(doc.meta, doc, rows, "ok"), passages=rows, errors=notes_rows, timings=timings
+    )
+
+
+def coded(e: Exception, path: Path, stage: str) -> SbtextError:
+    """Any exception as a coded error: a file that cannot be opened, memory, or the unexpected."""
+    if isinstance(e, SbtextError):
+        return e
+    if isinstance(e, OSError):
+        return DocumentError(Errors.E053, path=str(path), stage=stage, detail=e.strerror or str(e))
+    detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return DocumentError(Errors.E099, path=str(path), stage=stage, detail=detail[:500])
+
+
+def _check_lengths(doc: Document, limit: int) -> None:
+    """A paragraph longer than spaCy takes at once is a coded error, not a crash inside spaCy."""
+    for page in doc.pages:
+        for span in page.spans:
+            if span.end - span.start > limit:
+                raise DocumentError(
+                    Errors.E042,
+                    path=doc.meta.path,
+                    page=page.index,
+                    stage="segment",
+                    size=span.end - span.start,
+                    limit=limit,
+                )
 
 
 def _scan_warnings(doc: Document) -> list[SbtextError]:
@@ -170,20 +210,22 @@ def iter_results(
     manifest: str | Path | None = None,
     options: Options | None = None,
     n_process: int = 1,
+    allow_outside: bool = False,
 ) -> Iterator[DocResult]:
     """Stream documents through `process_document`, in input order, on one or more processes."""
     options = options or Options()
-    jobs = list(find_documents(paths, Path(manifest) if manifest else None))
+    jobs = list(find_jobs(paths, Path(manifest) if manifest else None, allow_outside=allow_outside))
     if n_process <= 1 or len(jobs) < 2:
-        for path, meta in jobs:
-            yield process_document(path, meta, options)
+        for job in jobs:
+            yield _process_job((job, options))
         return
     with ProcessPoolExecutor(max_workers=n_process) as pool:
-        yield from pool.map(_process_job, [(path, meta, options) for path, meta in jobs], chunksize=1)
+        yield from pool.map(_process_job, [(job, options) for job in jobs], chunksize=1)
 
 
-def _process_job(job: tuple[Path, DocumentMeta, Options]) -> DocResult:
-    return process_document(*job)
+def _process_job(job_options: tuple[Job, Options]) -> DocResult:
+    job, options = job_options
+    return process_document(job.path, job.meta, options, problem=job.problem, notes=job.notes)
 
 
 ProgressHook = Callable[[DocResult], object]
