@@ -28,7 +28,7 @@ def read_pdf(path: Path) -> list[Page]:
     """
     pdf = _open(path)
     try:
-        pages = [_read_page(pdf, i) for i in range(len(pdf))]
+        pages = [_load_page(path, pdf, i) for i in range(len(pdf))]
     finally:
         pdf.close()
     scanned = count_scanned(pages)
@@ -49,6 +49,14 @@ def _open(path: Path) -> pdfium.PdfDocument:
         if "password" in str(e).lower():
             raise DocumentError(Errors.E011, path=str(path), stage="read") from e
         raise DocumentError(Errors.E010, path=str(path), stage="read", detail=str(e)) from e
+
+
+def _load_page(path: Path, pdf: pdfium.PdfDocument, i: int) -> Page:
+    """One page; a page pdfium cannot load (a page tree claiming pages it lacks) is a coded error."""
+    try:
+        return _read_page(pdf, i)
+    except pdfium.PdfiumError as e:
+        raise DocumentError(Errors.E013, path=str(path), page=i + 1, stage="read", detail=str(e).rstrip(".")) from e
 
 
 def _read_page(pdf: pdfium.PdfDocument, i: int) -> Page:
