@@ -256,15 +256,17 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
     kind: BlockKind = "paragraph"
     texts = [b.text.replace("\u00ad", "").rstrip() for b in lines]
     gaps = _gaps(lines)
+    following = _next_texts(texts)
     for i, text in enumerate(texts):
         stripped = text.strip()
-        prev_text = current.strip()
+        # Only the paragraph's end matters here; stripping all of it per line is quadratic.
+        prev_text = current[-80:].strip()
         if not stripped:
-            if current and not _continues_after_blank(current, _next_text(texts, i)):
+            if current and not _continues_after_blank(current, following[i]):
                 yield current.strip(), kind
                 current, kind = "", "paragraph"
             continue
-        nxt = _next_text(texts, i)
+        nxt = following[i]
         if BULLET.match(stripped):
             if current:
                 yield current.strip(), kind
@@ -284,16 +286,20 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
         elif current and _ends_with_hyphen(current):
             current = repair_hyphen(current.rstrip(), stripped)
         else:
-            current = f"{current} {stripped}" if current else stripped
+            current += f" {stripped}" if current else stripped  # in place: linear in the paragraph
     if current.strip():
         yield current.strip(), kind
 
 
-def _next_text(texts: list[str], i: int) -> str:
-    for t in texts[i + 1 :]:
-        if t.strip():
-            return t.strip()
-    return ""
+def _next_texts(texts: list[str]) -> list[str]:
+    """For each line, the next non-blank line after it (stripped), in one pass from the end."""
+    out = [""] * len(texts)
+    nxt = ""
+    for i in range(len(texts) - 1, -1, -1):
+        out[i] = nxt
+        if texts[i].strip():
+            nxt = texts[i].strip()
+    return out
 
 
 def _continues_after_blank(current: str, nxt: str) -> bool:

@@ -39,7 +39,7 @@ def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iter
             nlp.pipe((page.text[span.start : span.end] for page, span in jobs), disable=disable),
         )
     )
-    ids: set[str] = set()
+    ids: dict[str, int] = {}
     section = ""
     for page in doc.pages:
         lead_in = ""
@@ -100,16 +100,15 @@ def _wrong_split(text: str, previous: tuple[int, int], start: int) -> bool:
 
 
 def _passage(
-    doc_id: str, page: Page, number: int, start: int, end: int, kind: PassageKind, section: str, ids: set[str]
+    doc_id: str, page: Page, number: int, start: int, end: int, kind: PassageKind, section: str, ids: dict[str, int]
 ) -> Passage:
     text = page.text[start:end]
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     base = f"{doc_id}:{page.index}:{digest}"
-    passage_id, n = base, 1
-    while passage_id in ids:
-        n += 1
-        passage_id = f"{base}-{n}"
-    ids.add(passage_id)
+    # The n-th passage with the same text on a page is `base-n`: counted, not probed one by one
+    # (a repeated line 40,000 times would take minutes). A digest has no "-", so no id collides.
+    n = ids[base] = ids.get(base, 0) + 1
+    passage_id = base if n == 1 else f"{base}-{n}"
     return Passage(
         passage_id=passage_id,
         doc_id=doc_id,

@@ -67,10 +67,17 @@ class Tagger:
         passage without a span is processed here."""
         missing = iter(self.docs(t for t, s in zip(texts, spans) if s is None))
         items = [s if s is not None else next(missing) for s in spans]
-        return [label for k in range(0, len(items), BATCH) for label in self.tag_docs(items[k : k + BATCH])]
+        # The cues of all passages in one pass: per batch, a long paragraph's cues would be sorted
+        # again for every batch of its sentences (quadratic in the paragraph's length).
+        cues = cue_spans_of(items)
+        return [
+            label
+            for k in range(0, len(items), BATCH)
+            for label in self.tag_docs(items[k : k + BATCH], cues=cues[k : k + BATCH])
+        ]
 
-    def tag_docs(self, docs: Sequence[Doc | Span]) -> list[Label]:
-        cues = cue_spans_of(docs)
+    def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
+        cues = cue_spans_of(docs) if cues is None else cues
         purposes = [choose_purpose(d, c) for d, c in zip(docs, cues)]
         goals = [find_goal(d) for d in docs]
         m = self.models
