@@ -94,6 +94,24 @@ def _check(file: Path, data: Any) -> None:
         for term in terms or []:
             if not isinstance(term, str) or not term.strip():
                 fail(f"every term must be a non-empty string, got {term!r}")
+            problem = term_problem(term)
+            if problem:
+                fail(f"the term {term!r} {problem}")
+
+
+def term_problem(term: str) -> str:
+    """Why a term would match (nearly) any text, or "" when it is a real term."""
+    words = term.split()
+    if not any(_is_word(w) for w in words):
+        return "has no word of its own ('...', '?' and '*' alone match anything); write the word it stands for"
+    if words[0] == GAP or words[-1] == GAP:
+        return f"starts or ends with the gap {GAP!r}, which then matches nothing more; put it between two words"
+    return ""
+
+
+def _is_word(word: str) -> bool:
+    """A word that must be there: not the gap, not '?', and a wildcard with at least two letters."""
+    return word not in (GAP, "?") and len(word.replace("*", "")) >= 2
 
 
 def token_pattern(word: str, lemma: str) -> dict[str, Any]:
