@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,13 @@ import spacy
 
 from sbtext import __version__
 from sbtext import tables as t
-from sbtext.export import EXCEL_ROWS, markdown_table, prepare_out_dir, write_json, write_text, write_xlsx
+from sbtext.errors import Errors, SbtextError
+from sbtext.export import EXCEL_ROWS, CellCutWarning, markdown_table, write_json, write_text, write_xlsx
 from sbtext.nlp import backend_of
+from sbtext.outdir import staged_output
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
 from sbtext.report import report_html
-from sbtext.stream import OutputWriter, note_sheets, write_tables
+from sbtext.stream import OutputWriter, note_cut_cells, note_sheets, write_tables
 from sbtext.tag import label_row
 
 CSV_FILES = (
@@ -64,24 +67,31 @@ class Analysis:
     def to_dir(
         self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None
     ) -> list[Path]:
-        """Write every output file into `path` (see the README for the list)."""
-        out = Path(path)
-        prepare_out_dir(out, force=force)
-        start = time.perf_counter()
-        tables = self.tables(top)
-        self.run.setdefault("timings", {})["tables"] = round(time.perf_counter() - start, 4)
-        start = time.perf_counter()
-        written = write_tables(out, {**tables, "passages": self.passages}, excel_csv=excel_csv)
-        written.append(out / "sbtext.xlsx")
-        note_sheets(self.run, write_xlsx(tables, written[-1]))
-        written.append(out / "expectations.md")
-        write_text(markdown_table(tables["expectations"]), written[-1])
-        written.append(out / "report.html")
-        write_text(report_html(tables["expectations"], self.passages, self.documents, self.run), written[-1])
-        self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
-        written.append(out / "run.json")
-        write_json(self.run, written[-1])
-        return written
+        """Write every output file into `path` (see the README for the list).
+
+        The files are written into a fresh folder beside `path` and swapped in at the end (see
+        `sbtext.outdir`): `path` holds the previous complete output until then.
+        """
+        target = Path(path)
+        with staged_output(target, force=force) as out:
+            start = time.perf_counter()
+            tables = self.tables(top)
+            self.run.setdefault("timings", {})["tables"] = round(time.perf_counter() - start, 4)
+            start = time.perf_counter()
+            written = write_tables(out, {**tables, "passages": self.passages}, excel_csv=excel_csv)
+            written.append(out / "sbtext.xlsx")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", CellCutWarning)
+                note_sheets(self.run, write_xlsx(tables, written[-1]))
+            note_cut_cells(self.run, caught)
+            written.append(out / "expectations.md")
+            write_text(markdown_table(tables["expectations"]), written[-1])
+            written.append(out / "report.html")
+            write_text(report_html(tables["expectations"], self.passages, self.documents, self.run), written[-1])
+            self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
+            written.append(out / "run.json")
+            write_json(self.run, written[-1])
+        return [target / p.name for p in written]
 
 
 def analyze(
@@ -95,6 +105,7 @@ def analyze(
     engine: str = "local",
     top: int = 5,
     on_document: ProgressHook | None = None,
+    allow_outside: bool = False,
 ) -> Analysis:
     """Run the pipeline over files and folders and collect the results.
 
@@ -109,6 +120,7 @@ def analyze(
         engine: "local", or "dask" to run the per-document function on Dask.
         top: expectations per source in the table.
         on_document: called after each document (a progress bar, for instance).
+        allow_outside: read manifest paths outside the manifest's folder (`../`, absolute).
 
     Example:
         >>> result = sbtext.analyze("corpora/sample")  # doctest: +SKIP
@@ -124,7 +136,8 @@ def analyze(
         if on_document:
             on_document(result)
 
-    run, documents, errors = _run(paths, manifest, _options(spacy_model, codebook, models), n_process, engine, collect)
+    options = _options(spacy_model, codebook, models)
+    run, documents, errors = _run(paths, manifest, options, n_process, engine, collect, allow_outside)
     passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
     return Analysis(documents=documents, passages=passages, errors=errors, run=run, top=top)
 
@@ -145,6 +158,7 @@ def analyze_to_dir(
     top: int = 5,
     on_document: ProgressHook | None = None,
     excel_rows: int = EXCEL_ROWS,
+    allow_outside: bool = False,
 ) -> dict[str, Any]:
     """Run the pipeline and write every output file into `out` as the documents arrive.
 
@@ -153,13 +167,19 @@ def analyze_to_dir(
     `Analysis.to_dir`, plus `parquet` (also write `out/parquet/`, partitioned by document) and
     `excel_rows` (rows per workbook sheet). Returns the run manifest (`run.json`).
 
+    The run is written into a fresh folder beside `out` and swapped in when it is complete, so
+    `out` never holds a mix of two runs (see `sbtext.outdir` for the rules and the lock).
+
     Example:
         >>> run = sbtext.api.analyze_to_dir("corpora/sample", "out/sample")  # doctest: +SKIP
         >>> run["counts"]["expectations"]  # doctest: +SKIP
     """
-    out = Path(out)
-    prepare_out_dir(out, force=force)
-    with OutputWriter(out, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer:
+    inputs = [paths] if isinstance(paths, str | Path) else list(paths)
+    options = _options(spacy_model, codebook, models)
+    with (
+        staged_output(Path(out), force=force, inputs=[*inputs, *([manifest] if manifest else [])]) as stage,
+        OutputWriter(stage, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer,
+    ):
 
         def write(result: DocResult) -> None:
             if result.passages:
@@ -167,9 +187,7 @@ def analyze_to_dir(
             if on_document:
                 on_document(result)
 
-        run, documents, errors = _run(
-            paths, manifest, _options(spacy_model, codebook, models), n_process, engine, write
-        )
+        run, documents, errors = _run(inputs, manifest, options, n_process, engine, write, allow_outside)
         writer.finish(documents, errors, run)
     return run
 
@@ -187,6 +205,7 @@ def _run(
     n_process: int,
     engine: str,
     on_result: Callable[[DocResult], None],
+    allow_outside: bool = False,
 ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
     """Stream every document through the pipeline into `on_result`; the run manifest, documents and errors."""
     started = time.perf_counter()
@@ -195,9 +214,13 @@ def _run(
     if engine == "dask":
         from sbtext.distributed import dask_results
 
-        results: Iterable[DocResult] = dask_results(paths, manifest=manifest, options=options)
+        results: Iterable[DocResult] = dask_results(
+            paths, manifest=manifest, options=options, allow_outside=allow_outside
+        )
     else:
-        results = iter_results(paths, manifest=manifest, options=options, n_process=n_process)
+        results = iter_results(
+            paths, manifest=manifest, options=options, n_process=n_process, allow_outside=allow_outside
+        )
     documents: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     counts = {"passages": 0, "expectations": 0}
@@ -210,6 +233,8 @@ def _run(
         for stage, seconds in result.timings.items():
             timings[stage] += seconds
         on_result(result)
+    if not documents:
+        raise SbtextError(Errors.E056, inputs=", ".join(map(str, paths)) or "(no paths)")
     run = _run_info(
         tagger, options, documents, counts, errors, timings, time.perf_counter() - started, n_process, engine
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import warnings
@@ -12,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sbtext.errors import SbtextError
+from sbtext.errors import Errors, SbtextError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="What Dutch policy documents expect of de sociale basis."
@@ -48,6 +49,21 @@ def _fail(e: SbtextError) -> None:
     raise typer.Exit(2)
 
 
+def _fail_unexpected(e: Exception, stage: str) -> None:
+    """A failure outside any one document: one coded line and exit 2 (SBTEXT_DEBUG=1 shows the traceback)."""
+    if os.environ.get("SBTEXT_DEBUG"):
+        raise e
+    if isinstance(e, ImportError):
+        e = SbtextError(
+            Errors.E060, detail=f"{e}. Install the missing extra (pip install 'sbtext[dask]') and run again"
+        )
+    elif isinstance(e, OSError):
+        e = SbtextError(Errors.E084, path=str(e.filename or ""), detail=e.strerror or str(e))
+    elif not isinstance(e, SbtextError):
+        e = SbtextError(Errors.E099, stage=stage, detail=f"{type(e).__name__}: {e}")
+    _fail(e)
+
+
 def _notice(nlp_name: str | None) -> None:
     from sbtext.nlp import backend_of, load_nlp
 
@@ -63,7 +79,10 @@ def analyze_cli(
     manifest: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Corpus manifest (CSV).")] = None,
     top: Annotated[int, typer.Option(min=1, help="Expectations per source in the table.")] = 5,
     excel_csv: Annotated[bool, typer.Option("--excel-csv", help="Also write CSVs for Dutch Excel (BOM, ';').")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Write into an existing, non-empty folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a previous sbtext output folder.")] = False,
+    allow_outside_manifest: Annotated[
+        bool, typer.Option("--allow-outside-manifest", help="Read manifest paths outside its folder ('../', absolute).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Documents processed in parallel.")] = 1,
     engine: Annotated[Engine, typer.Option(help="local, or dask (writes partitioned Parquet too).")] = Engine.local,
@@ -78,7 +97,7 @@ def analyze_cli(
     from sbtext.export import prepare_out_dir
 
     try:
-        prepare_out_dir(out, force=force)
+        prepare_out_dir(out, force=force, inputs=[*paths, *([manifest] if manifest else [])])
         _notice(spacy_model)
         bar = tqdm(unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
         with warnings.catch_warnings():
@@ -86,7 +105,7 @@ def analyze_cli(
             run = analyze_to_dir(
                 paths,
                 out,
-                force=True,
+                force=force,
                 excel_csv=excel_csv,
                 parquet=engine is Engine.dask,
                 manifest=manifest,
@@ -97,10 +116,13 @@ def analyze_cli(
                 engine=engine.value,
                 top=top,
                 on_document=lambda _: bar.update(),
+                allow_outside=allow_outside_manifest,
             )
         bar.close()
-    except SbtextError as e:
-        _fail(e)
+    except Exception as e:  # exit codes: 2 and one line for anything outside a document
+        _fail_unexpected(e, "analyze")
+    if run.get("xlsx_cut_cells"):
+        typer.echo(run["xlsx_cut_cells"], err=True)
     counts = run["counts"]
     typer.echo(
         f"{counts['documents']} document(s), {counts['pages']} page(s), {counts['passages']} passage(s), "

@@ -11,7 +11,9 @@ import html
 import itertools
 import json
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +23,8 @@ from typing import IO, Any
 import pandas as pd
 import xlsxwriter
 
-from sbtext.errors import Errors, SbtextError
+from sbtext.errors import Warnings
+from sbtext.outdir import check_out_dir
 
 
 @contextmanager
@@ -50,8 +53,33 @@ def write_text(text: str, path: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+FORMULA_START = re.compile(r"^\s*[=+\-@\t\r]")
+"""A text Excel would take for a formula: OWASP's list of first characters, also after blanks."""
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell that Excel would run as a formula, prefixed with a single quote (OWASP).
+
+    Only text is touched: numbers (-0.5) stay numbers. The quote shows in the cell, as it should:
+    the reader sees that the text was not a formula.
+    """
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every text cell passed through `neutralise_formula`, for the Dutch-Excel CSVs."""
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+    if not text:
+        return df
+    return df.assign(**{str(c): df[c].map(neutralise_formula) for c in text})
+
+
 def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
     """Write a CSV; `excel=True` gives UTF-8 with BOM and semicolons for Dutch Excel."""
+    if excel:
+        df = excel_safe(df)
     with atomic_path(path) as tmp:
         df.to_csv(
             tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8", lineterminator="\n"
@@ -64,6 +92,20 @@ def write_json(data: Any, path: Path) -> None:
 
 EXCEL_ROWS = 1_048_576
 """Rows on an Excel sheet, the header included."""
+EXCEL_CELL = 32_767
+"""Characters an Excel cell holds."""
+CUT_MARKER = " [… ingekort: volledige tekst in de CSV]"
+
+
+class CellCutWarning(UserWarning):
+    """Text cells were cut to fit Excel; the message says how many."""
+
+
+def excel_text(value: str) -> tuple[str, bool]:
+    """A text that fits an Excel cell, with a visible marker where it was cut; and whether it was."""
+    if len(value) <= EXCEL_CELL:
+        return value, False
+    return value[: EXCEL_CELL - len(CUT_MARKER)] + CUT_MARKER, True
 
 
 def write_xlsx(
@@ -86,11 +128,16 @@ def write_xlsx(
         options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
         book = xlsxwriter.Workbook(str(tmp), options)
         styles = _Styles(book.add_format({"text_wrap": True, "valign": "top"}), book.add_format({"bold": True}))
+        cut = [0]
         for name, table in sheets.items():
             chunks = iter([table] if isinstance(table, pd.DataFrame) else table)
             first = next(chunks)
-            names[name] = _write_table(book, styles, name, itertools.chain([first], chunks), _widths(first), max_rows)
+            names[name] = _write_table(
+                book, styles, name, itertools.chain([first], chunks), _widths(first), max_rows, cut
+            )
         book.close()
+    if cut[0]:
+        warnings.warn(Warnings.W005.value.format(n=cut[0], marker=CUT_MARKER.strip()), CellCutWarning, stacklevel=2)
     return names
 
 
@@ -101,7 +148,13 @@ class _Styles:
 
 
 def _write_table(
-    book: Any, styles: _Styles, name: str, chunks: Iterable[pd.DataFrame], widths: list[int], max_rows: int
+    book: Any,
+    styles: _Styles,
+    name: str,
+    chunks: Iterable[pd.DataFrame],
+    widths: list[int],
+    max_rows: int,
+    cut: list[int],
 ) -> list[str]:
     titles: list[str] = []
 
@@ -126,6 +179,8 @@ def _write_table(
             for k, value in enumerate(map(_excel_value, row)):
                 if isinstance(value, str):
                     if value:  # an empty text stays an empty cell
+                        value, was_cut = excel_text(value)
+                        cut[0] += was_cut
                         sheet.write_string(n, k, value, styles.wrap)  # only text wraps
                 elif isinstance(value, bool):
                     sheet.write_boolean(n, k, value)
@@ -154,21 +209,23 @@ def _widths(df: pd.DataFrame) -> list[int]:
 
 
 def markdown_table(df: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table; newlines inside cells become <br>."""
+    """A GitHub-flavoured Markdown table; newlines inside cells become <br>.
+
+    Markdown renders raw HTML, so a document's `<script>` or `<img onerror=...>` is escaped
+    (`&lt;script&gt;`): it shows as text and never runs.
+    """
 
     def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", "<br>")
+        return html.escape(str(value), quote=False).replace("|", "\\|").replace("\n", "<br>")
 
     lines = ["| " + " | ".join(map(cell, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 
 
-def prepare_out_dir(out: Path, *, force: bool) -> None:
-    """Refuse to write into a non-empty folder unless `force`."""
-    if out.exists() and any(out.iterdir()) and not force:
-        raise SbtextError(Errors.E080, path=str(out))
-    out.mkdir(parents=True, exist_ok=True)
+def prepare_out_dir(out: Path, *, force: bool, inputs: Iterable[Path | str] = ()) -> None:
+    """Refuse an output folder before a run starts (see `sbtext.outdir.check_out_dir`)."""
+    check_out_dir(out, force=force, inputs=inputs)
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -22,7 +23,17 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
-from sbtext.export import EXCEL_ROWS, atomic_path, markdown_table, write_csv, write_json, write_text, write_xlsx
+from sbtext.export import (
+    EXCEL_ROWS,
+    CellCutWarning,
+    atomic_path,
+    excel_safe,
+    markdown_table,
+    write_csv,
+    write_json,
+    write_text,
+    write_xlsx,
+)
 from sbtext.report import END, report_head, report_section
 
 CHUNK_ROWS = 10_000
@@ -76,7 +87,8 @@ class OutputWriter:
         if header:
             self._dtypes, self._started = passages.dtypes, True
         for i, handle in enumerate(self._csv):
-            passages.to_csv(handle, index=False, header=header, sep=";" if i else ",", lineterminator="\n")
+            rows = excel_safe(passages) if i else passages
+            rows.to_csv(handle, index=False, header=header, sep=";" if i else ",", lineterminator="\n")
         found = passages[passages["expectation"].astype(bool)]
         if len(found):
             self._sections.write(report_section(found["doc_id"].iloc[0], title, found) + "\n")
@@ -99,7 +111,10 @@ class OutputWriter:
         start = time.perf_counter()
         written = write_tables(self.out, {k: v for k, v in tables.items() if k != "passages"}, excel_csv=self.excel_csv)
         written.append(self.out / "sbtext.xlsx")
-        note_sheets(run, write_xlsx(tables, written[-1], max_rows=self.excel_rows))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CellCutWarning)
+            note_sheets(run, write_xlsx(tables, written[-1], max_rows=self.excel_rows))
+        note_cut_cells(run, caught)
         written.append(self.out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(self.out / "report.html")
@@ -160,6 +175,15 @@ def write_tables(out: Path, tables: dict[str, pd.DataFrame], *, excel_csv: bool 
             written.append(out / f"{name}.excel.csv")
             write_csv(df, written[-1], excel=True)
     return written
+
+
+def note_cut_cells(run: dict[str, Any], caught: list[warnings.WarningMessage]) -> None:
+    """Record in the run manifest that the workbook cut cells (the CLI shows the warning)."""
+    for w in caught:
+        if issubclass(w.category, CellCutWarning):
+            run["xlsx_cut_cells"] = str(w.message)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def note_sheets(run: dict[str, Any], sheets: dict[str, list[str]]) -> None:
