@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -83,13 +84,20 @@ def test_streamed_sample_matches_the_in_memory_files(sample_analysis, tmp_path):
     assert_same_outputs(tmp_path / "memory", tmp_path / "streamed")
 
 
-def test_an_existing_folder_is_refused_without_force(tmp_path):
-    (tmp_path / "notes.txt").write_text("keep", encoding="utf-8")
+def test_an_existing_folder_is_refused_without_force_and_force_replaces_only_an_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(SbtextError, match="E080"):
-        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
-    analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", tmp_path, force=True)
-    assert (tmp_path / "passages.csv").is_file() and (tmp_path / "notes.txt").is_file()
+        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out)
+    with pytest.raises(SbtextError, match=r"E083.*notes\.txt"):
+        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out, force=True)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    (out / "notes.txt").unlink()
+    analyze_to_dir(SAMPLE, out, excel_csv=True)
+    analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out, force=True)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(OUTPUTS) and not any(p.name.startswith(".out.tmp") for p in tmp_path.iterdir())
 
 
 def test_a_failure_mid_run_leaves_no_file_behind(tmp_path):
@@ -102,21 +110,22 @@ def test_a_failure_mid_run_leaves_no_file_behind(tmp_path):
 
     with pytest.raises(RuntimeError, match="interrupted"):
         analyze_to_dir(SAMPLE, tmp_path / "out", excel_csv=True, on_document=fail_on_second)
-    assert list((tmp_path / "out").iterdir()) == []
+    assert list(tmp_path.iterdir()) == [tmp_path / ".out.lock"]  # no output, no temporary folder
 
 
-def test_a_failure_while_finishing_leaves_only_whole_files(tmp_path, monkeypatch):
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("sbtext.stream.write_xlsx", broken)
+def test_a_full_disk_while_finishing_leaves_the_previous_output_whole(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    with pytest.raises(OSError, match="disk full"):
-        analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out)
-    names = {p.name for p in out.iterdir()}
-    assert not any(name.startswith(".") for name in names)
-    assert "passages.csv" not in names and "sbtext.xlsx" not in names and "report.html" not in names
-    assert "expectations.csv" in names  # written whole before the failure
+    analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sbtext.stream.write_xlsx", full)
+    with pytest.raises(SbtextError, match=r"E084.*No space left"):
+        analyze_to_dir(SAMPLE, out, force=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
 
 
 def test_long_tables_go_on_over_numbered_sheets(tmp_path):
