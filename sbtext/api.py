@@ -35,7 +35,7 @@ CSV_FILES = (
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class Analysis:
     """The result of a run: tidy DataFrames plus the tables built from them."""
 
@@ -44,6 +44,14 @@ class Analysis:
     errors: pd.DataFrame
     run: dict[str, Any] = field(default_factory=dict)
     top: int = 5
+
+    def __repr__(self) -> str:
+        expectations = int(self.passages["expectation"].sum()) if "expectation" in self.passages else 0
+        backend = self.run.get("backend", {}).get("kind", "?")
+        return (
+            f"<Analysis: {len(self.documents)} documents, {len(self.passages)} passages, "
+            f"{expectations} expectations, {len(self.errors)} errors; backend {backend}>"
+        )
 
     def expectations_long(self, top: int | None = None) -> pd.DataFrame:
         return t.expectations_long(self.passages, top=top or self.top)

@@ -38,6 +38,24 @@ Models = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from sbtext import __version__
+
+        typer.echo(f"sbtext {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """What Dutch policy documents expect of de sociale basis."""
+
+
 class Engine(str, Enum):
     local = "local"
     dask = "dask"

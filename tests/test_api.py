@@ -94,3 +94,13 @@ def test_outputs_get_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_analysis_repr_is_a_one_line_summary(sample_analysis):
+    text = repr(sample_analysis)
+    n_expectations = int(sample_analysis.passages["expectation"].sum())
+    assert "\n" not in text
+    assert f"{len(sample_analysis.documents)} documents" in text
+    assert f"{len(sample_analysis.passages)} passages" in text
+    assert f"{n_expectations} expectations" in text
+    assert sample_analysis.run["backend"]["kind"] in text

@@ -107,3 +107,45 @@ def test_train_writes_loadable_models(tmp_path):
     scored = runner.invoke(app, ["evaluate", str(DATA / "gold_small.jsonl"), "--models", str(out), "--json"])
     assert scored.exit_code == 0
     assert 0.0 <= json.loads(scored.stdout)["expectation"]["f1"] <= 1.0
+
+
+HEAVY_MODULES = ("spacy", "sklearn", "pandas", "pypdfium2", "lxml", "skops")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["--help"],
+        ["analyze", "--help"],
+        ["evaluate", "--help"],
+        ["train", "--help"],
+        ["agreement", "--help"],
+        ["kwic", "--help"],
+        ["annotations", "validate", "--help"],
+        ["annotations", "export", "--help"],
+        ["codebook", "copy", "--help"],
+    ],
+)
+def test_help_and_version_load_no_heavy_library(args):
+    # Loading spaCy, scikit-learn and pandas costs seconds; help and version must not pay for it.
+    probe = (
+        "import sys\n"
+        "from sbtext.cli import app\n"
+        "try:\n"
+        f"    app({args!r})\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+        f"print('loaded:', *(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].strip() == "loaded:"
+
+
+def test_version_prints_the_package_version():
+    from sbtext import __version__
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"sbtext {__version__}"
