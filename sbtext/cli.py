@@ -8,7 +8,7 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -203,21 +203,51 @@ def agreement_cli(
 
 @app.command("kwic")
 def kwic_cli(
-    term: Annotated[str, typer.Argument(help="A word; matched on surface form and lemma.")],
+    query: Annotated[str, typer.Argument(help="A word or phrase; '*' as wildcard ('mantelzorg*'). Form and lemma.")],
     paths: Annotated[list[Path], typer.Argument(exists=True)],
     width: Annotated[int, typer.Option(min=10, help="Characters of context on each side.")] = 50,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the hits to this CSV file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     spacy_model: SpacyModel = None,
 ) -> None:
-    """Keyword in context, with document and page: how is a cue word used?"""
-    from sbtext.kwic import kwic
+    """Keyword in context, with source and page: how is a cue word used?"""
+    from sbtext.kwic import Hit, kwic
 
+    if out is not None and out.exists() and not force:
+        typer.echo(f"{out} exists. Pass --force to overwrite it, or choose another --out.", err=True)
+        raise typer.Exit(2)
+    failed: list[str] = []
+
+    def report_failure(result: Any) -> None:
+        for row in result.errors:
+            failed.append(str(row.get("path", "")))
+            typer.echo(str(row.get("message", "")), err=True)
+
+    hits = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            for hit in kwic(term, paths, width=width, spacy_model=spacy_model):
-                typer.echo(f"{hit.doc_id}\tp. {hit.page}\t{hit.left:>{width}} [{hit.match}] {hit.right}")
+            for hit in kwic(query, paths, width=width, spacy_model=spacy_model, on_failure=report_failure):
+                hits.append(hit)
+                typer.echo(f"{hit.source}\tp. {hit.page}\t{hit.left:>{width}} [{hit.match}] {hit.right}")
     except SbtextError as e:
         _fail(e)
+    except ValueError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{len(hits)} hit(s) for {query!r}", err=True)
+    if out is not None:
+        import dataclasses
+
+        import pandas as pd
+
+        from sbtext.export import write_csv
+
+        columns = [f.name for f in dataclasses.fields(Hit)]
+        write_csv(pd.DataFrame([dataclasses.astuple(h) for h in hits], columns=columns), out)
+    if failed:
+        typer.echo(f"{len(set(failed))} document(s) could not be read; see the messages above.", err=True)
+        raise typer.Exit(1)
 
 
 @annotations_app.command("validate")
