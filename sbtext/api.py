@@ -16,6 +16,7 @@ import spacy
 
 from sbtext import __version__
 from sbtext import tables as t
+from sbtext.errors import Errors, SbtextError
 from sbtext.export import EXCEL_ROWS, markdown_table, prepare_out_dir, write_json, write_text, write_xlsx
 from sbtext.nlp import backend_of
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
@@ -65,9 +66,13 @@ class Analysis:
         passages = self.passages.drop(columns=["cue_offsets"], errors="ignore")
         return t.built(self.passages, top=top or self.top).tables(passages, self.documents, self.errors)
 
-    def to_excel(self, path: str | Path, top: int | None = None) -> Path:
-        write_xlsx(self.tables(top), Path(path))
-        return Path(path)
+    def to_excel(self, path: str | Path, top: int | None = None, *, force: bool = False) -> Path:
+        """Write every table as a sheet; an existing file is kept unless `force`."""
+        path = Path(path)
+        if path.exists() and not force:
+            raise SbtextError(Errors.E080, path=str(path))
+        write_xlsx(self.tables(top), path)
+        return path
 
     def to_dir(
         self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None

@@ -66,6 +66,22 @@ def _fail(e: SbtextError) -> None:
     raise typer.Exit(2)
 
 
+def _refuse_to_overwrite(path: Path, *, force: bool, option: str | None = "--force") -> None:
+    """One rule for every command that writes: an existing output is kept unless --force.
+
+    A file, or a folder that is not empty, counts as existing; the folder an output goes into must
+    exist already (a typo in a path should not create a tree of folders).
+    """
+    exists = path.is_file() or (path.is_dir() and any(path.iterdir()))
+    if exists and not force:
+        how = f"Pass {option} to replace it, or choose another name." if option else "Choose another name."
+        typer.echo(f"{path} exists and is not overwritten. {how}", err=True)
+        raise typer.Exit(2)
+    if not path.parent.is_dir():
+        typer.echo(f"the folder {path.parent} does not exist. Create it first, or choose another path.", err=True)
+        raise typer.Exit(2)
+
+
 def _notice(nlp_name: str | None) -> None:
     from sbtext.nlp import backend_of, load_nlp
 
@@ -164,11 +180,14 @@ def evaluate_cli(
 def train_cli(
     gold: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Gold JSONL files.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the models.")] = Path("models"),
+    force: Annotated[bool, typer.Option("--force", help="Replace models already in --out.")] = False,
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
 ) -> None:
     """Train the models from gold JSONL files and save them with a manifest."""
     from sbtext.train import train
+
+    _refuse_to_overwrite(out, force=force)
 
     try:
         with warnings.catch_warnings():
@@ -185,10 +204,13 @@ def agreement_cli(
     a: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     b: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="CSV of the disagreements.")] = Path("disagreements.csv"),
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Inter-annotator agreement between two JSONL files, matched by id."""
     from sbtext.agreement import agreement, format_agreement
+
+    _refuse_to_overwrite(out, force=force)
 
     try:
         scores, disagreements = agreement(a, b)
@@ -273,6 +295,9 @@ def export_cli(
     from sbtext.annotations import blank_record, write_jsonl
     from sbtext.pipeline import Options, iter_results
 
+    # An annotation file may already hold a person's work: there is no option to replace it.
+    _refuse_to_overwrite(out, force=False, option=None)
+
     options = Options(spacy_model=spacy_model, tag=False)
     try:
         with warnings.catch_warnings():
@@ -293,13 +318,14 @@ def codebook_show(codebook: Codebook = None) -> None:
 
 
 @codebook_app.command("copy")
-def codebook_copy(dest: Annotated[Path, typer.Argument(help="Where to write an editable copy.")]) -> None:
+def codebook_copy(
+    dest: Annotated[Path, typer.Argument(help="Where to write an editable copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
+) -> None:
     """Copy the default codebook to edit it for a local definition of the sociale basis."""
     from sbtext.codebook import default_codebook_path
 
-    if dest.exists():
-        typer.echo(f"{dest} exists; not overwriting it.", err=True)
-        raise typer.Exit(2)
+    _refuse_to_overwrite(dest, force=force)
     shutil.copyfile(default_codebook_path(), dest)
     typer.echo(f"codebook copied to {dest}; use it with --codebook {dest}", err=True)
 
