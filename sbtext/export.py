@@ -50,12 +50,38 @@ def write_text(text: str, path: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+NO_OFFSET_COLUMNS = ("purpose_start", "purpose_end")
+"""Offsets that are -1 when there is nothing to point at (no purpose); empty for Excel."""
+
+
+DUTCH_EXCEL: dict[str, Any] = {"sep": ";", "decimal": ",", "lineterminator": "\n"}
+"""pandas `to_csv` options for Dutch Excel (the file itself is UTF-8 with a byte-order mark)."""
+
+
+def dutch_excel_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The values of `df` as Dutch Excel reads them.
+
+    Booleans become WAAR/ONWAAR and a missing offset (-1) an empty cell; the decimal comma is
+    set when the CSV is written (`DUTCH_EXCEL`). Each value is converted by its column's type
+    alone, so a file written in chunks is the same as one written at once.
+    """
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "WAAR", False: "ONWAAR"})
+        if column in NO_OFFSET_COLUMNS and pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype("Int64").mask(out[column].eq(-1))
+    return out
+
+
 def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
-    """Write a CSV; `excel=True` gives UTF-8 with BOM and semicolons for Dutch Excel."""
+    """Write a CSV; `excel=True` gives Dutch Excel's dialect: UTF-8 with BOM, ';', decimal comma."""
     with atomic_path(path) as tmp:
-        df.to_csv(
-            tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8", lineterminator="\n"
-        )
+        if excel:
+            dutch_excel_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", **DUTCH_EXCEL)
+        else:
+            df.to_csv(tmp, index=False, sep=",", encoding="utf-8", lineterminator="\n")
 
 
 def write_json(data: Any, path: Path) -> None:

@@ -22,7 +22,17 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
-from sbtext.export import EXCEL_ROWS, atomic_path, markdown_table, write_csv, write_json, write_text, write_xlsx
+from sbtext.export import (
+    DUTCH_EXCEL,
+    EXCEL_ROWS,
+    atomic_path,
+    dutch_excel_frame,
+    markdown_table,
+    write_csv,
+    write_json,
+    write_text,
+    write_xlsx,
+)
 from sbtext.report import END, report_head, report_section
 
 CHUNK_ROWS = 10_000
@@ -75,8 +85,9 @@ class OutputWriter:
         header = not self._started
         if header:
             self._dtypes, self._started = passages.dtypes, True
-        for i, handle in enumerate(self._csv):
-            passages.to_csv(handle, index=False, header=header, sep=";" if i else ",", lineterminator="\n")
+        passages.to_csv(self._csv[0], index=False, header=header, lineterminator="\n")
+        if self.excel_csv:
+            dutch_excel_frame(passages).to_csv(self._csv[1], index=False, header=header, **DUTCH_EXCEL)
         found = passages[passages["expectation"].astype(bool)]
         if len(found):
             self._sections.write(report_section(found["doc_id"].iloc[0], title, found) + "\n")
