@@ -17,6 +17,7 @@ import spacy
 from sbtext import __version__
 from sbtext import tables as t
 from sbtext.errors import Errors, SbtextError
+from sbtext.labels import workbook_sheets
 from sbtext.export import EXCEL_ROWS, markdown_table, prepare_out_dir, write_json, write_text, write_xlsx
 from sbtext.nlp import backend_of
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
@@ -71,7 +72,7 @@ class Analysis:
         path = Path(path)
         if path.exists() and not force:
             raise SbtextError(Errors.E080, path=str(path))
-        write_xlsx(self.tables(top), path)
+        write_xlsx(workbook_sheets(self.tables(top)), path)
         return path
 
     def to_dir(
@@ -86,7 +87,7 @@ class Analysis:
         start = time.perf_counter()
         written = write_tables(out, {**tables, "passages": self.passages}, excel_csv=excel_csv)
         written.append(out / "sbtext.xlsx")
-        note_sheets(self.run, write_xlsx(tables, written[-1]))
+        note_sheets(self.run, write_xlsx(workbook_sheets(tables), written[-1]))
         written.append(out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(out / "report.html")

@@ -141,12 +141,13 @@ def _write_table(
         sheet.write_row(0, 0, [str(c) for c in columns], styles.header)
         return sheet
 
-    sheet, n = None, 0
+    sheet, n, last_column = None, 0, 0
     for df in chunks:
         if sheet is None:  # the header, even of a table without rows
-            sheet = new_sheet(list(df.columns))
+            sheet, last_column = new_sheet(list(df.columns)), max(len(df.columns) - 1, 0)
         for row in df.itertuples(index=False):
             if n == max_rows - 1:
+                sheet.autofilter(0, 0, n, last_column)
                 sheet, n = new_sheet(list(df.columns)), 0
             n += 1
             for k, value in enumerate(map(_excel_value, row)):
@@ -159,6 +160,8 @@ def _write_table(
                     sheet.write_number(n, k, value)
                 elif value is not None:
                     sheet.write_string(n, k, str(value), styles.wrap)
+    if sheet is not None:
+        sheet.autofilter(0, 0, n, last_column)  # a filter button on every column header
     return titles
 
 

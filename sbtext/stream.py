@@ -22,6 +22,7 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
+from sbtext.labels import workbook_sheets
 from sbtext.export import (
     DUTCH_EXCEL,
     EXCEL_ROWS,
@@ -110,7 +111,7 @@ class OutputWriter:
         start = time.perf_counter()
         written = write_tables(self.out, {k: v for k, v in tables.items() if k != "passages"}, excel_csv=self.excel_csv)
         written.append(self.out / "sbtext.xlsx")
-        note_sheets(run, write_xlsx(tables, written[-1], max_rows=self.excel_rows))
+        note_sheets(run, write_xlsx(workbook_sheets(tables), written[-1], max_rows=self.excel_rows))
         written.append(self.out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(self.out / "report.html")

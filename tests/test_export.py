@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sbtext.export import write_csv
+from sbtext.labels import label, workbook_sheets
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,30 @@ def test_the_sample_run_gives_excel_csvs_without_points_or_english_booleans(samp
     assert all("." not in r["expectation_score"] for r in rows)
     assert all(r["purpose_start"] != "-1" for r in rows)
     assert any(r["purpose_start"] == "" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("intrinsic", "intrinsiek"),
+        ("instrumental", "instrumenteel"),
+        ("both", "beide"),
+        ("zorg_toegankelijk_betaalbaar", "Zorg toegankelijk en betaalbaar"),
+        ("mijn_eigen_categorie", "Mijn eigen categorie"),
+        ("gemeenschappelijk", "gemeenschappelijk"),
+        ("Mantelzorgers helpen.", "Mantelzorgers helpen."),
+    ],
+)
+def test_codes_have_dutch_display_labels(code, shown):
+    assert label(code) == shown
+
+
+def test_workbook_sheets_show_labels_and_keep_quotes(sample_analysis):
+    tables = sample_analysis.tables()
+    sheets = workbook_sheets(tables)
+    assert list(sheets)[:2] == ["tabel", "citaten"]
+    framing = sheets["framing per bron"]
+    assert {"intrinsiek", "instrumenteel", "beide", "Bron"} <= set(framing.columns)
+    quotes = sheets["citaten"]
+    assert set(quotes["framing"].dropna()) <= {"intrinsiek", "instrumenteel", "beide", "geen"}
+    assert quotes["citaat"].tolist() == tables["expectations_long"]["quote"].tolist()
