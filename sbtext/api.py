@@ -17,8 +17,8 @@ import spacy
 from sbtext import __version__
 from sbtext import tables as t
 from sbtext.errors import Errors, SbtextError
-from sbtext.labels import workbook_sheets
 from sbtext.export import EXCEL_ROWS, markdown_table, prepare_out_dir, write_json, write_text, write_xlsx
+from sbtext.labels import workbook_sheets
 from sbtext.nlp import backend_of
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
 from sbtext.report import report_html

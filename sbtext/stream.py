@@ -22,7 +22,6 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
-from sbtext.labels import workbook_sheets
 from sbtext.export import (
     DUTCH_EXCEL,
     EXCEL_ROWS,
@@ -34,6 +33,7 @@ from sbtext.export import (
     write_text,
     write_xlsx,
 )
+from sbtext.labels import workbook_sheets
 from sbtext.report import END, report_head, report_section
 
 CHUNK_ROWS = 10_000
