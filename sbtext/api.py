@@ -91,7 +91,7 @@ class Analysis:
         written.append(out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(out / "report.html")
-        write_text(report_html(tables["expectations"], self.passages, self.documents, self.run), written[-1])
+        write_text(report_html(tables, self.passages, self.documents, self.run, base=out), written[-1])
         self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
         written.append(out / "run.json")
         write_json(self.run, written[-1])

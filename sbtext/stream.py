@@ -115,7 +115,7 @@ class OutputWriter:
         written.append(self.out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(self.out / "report.html")
-        self._write_report(tables["expectations"], len(documents), run, written[-1])
+        self._write_report(tables, documents, run, written[-1])
         if self.parquet:
             written.append(self._place_parquet(documents))
         run["timings"]["write"] = round(self.timings["write"] + time.perf_counter() - start, 4)
@@ -125,10 +125,13 @@ class OutputWriter:
         passages = [self.out / "passages.csv"] + ([self.out / "passages.excel.csv"] if self.excel_csv else [])
         return passages + written
 
-    def _write_report(self, table: pd.DataFrame, n_documents: int, run: dict[str, Any], path: Path) -> None:
+    def _write_report(
+        self, tables: dict[str, pd.DataFrame], documents: pd.DataFrame, run: dict[str, Any], path: Path
+    ) -> None:
         self._sections.seek(0)
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as report:
-            report.write(report_head(table, n_documents, self._n_expectations, run) + "\n")
+            head = report_head(tables, documents, self._n_expectations, run, base=path.parent)
+            report.write(head + "\n")
             shutil.copyfileobj(self._sections, report)
             report.write(END)
 
