@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 import warnings
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -299,14 +300,25 @@ def export_cli(
     _refuse_to_overwrite(out, force=False, option=None)
 
     options = Options(spacy_model=spacy_model, tag=False)
+    failed: list[str] = []
+
+    def records() -> Iterator[dict[str, Any]]:
+        for result in iter_results(paths, options=options):
+            for row in result.errors:
+                failed.append(str(row.get("path", "")))
+                typer.echo(str(row.get("message", "")), err=True)
+            yield from (blank_record(p) for p in result.passages)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            rows = (blank_record(p) for r in iter_results(paths, options=options) for p in r.passages)
-            n = write_jsonl(rows, out)
+            n = write_jsonl(records(), out)
     except SbtextError as e:
         _fail(e)
     typer.echo(f"{n} passage(s) written to {out}", err=True)
+    if failed:
+        typer.echo(f"{len(set(failed))} document(s) could not be read and have no records.", err=True)
+        raise typer.Exit(1)
 
 
 @codebook_app.command("show")

@@ -222,3 +222,13 @@ def test_to_excel_keeps_an_existing_workbook_unless_forced(sample_analysis, tmp_
     assert target.read_bytes() == b"van de gebruiker"
     sample_analysis.to_excel(target, force=True)
     assert target.read_bytes()[:2] == b"PK"
+
+
+def test_annotation_export_reports_a_document_it_cannot_read(tmp_path):
+    (tmp_path / "kapot.pdf").write_bytes(b"%PDF-1.4 afgebroken")
+    (tmp_path / "brief.txt").write_text("Vrijwilligers helpen buren met boodschappen.", encoding="utf-8")
+    result = run("annotations", "export", str(tmp_path), "--out", str(tmp_path / "labels.jsonl"))
+    assert result.returncode == 1
+    assert "kapot.pdf" in result.stderr and "could not be read" in result.stderr
+    records = (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(records) == 1 and "Vrijwilligers" in records[0]
