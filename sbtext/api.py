@@ -19,6 +19,7 @@ from sbtext import __version__
 from sbtext import tables as t
 from sbtext.errors import Errors, SbtextError
 from sbtext.export import EXCEL_ROWS, CellCutWarning, markdown_table, write_json, write_text, write_xlsx
+from sbtext.labels import workbook_sheets
 from sbtext.nlp import backend_of
 from sbtext.outdir import staged_output
 from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
@@ -38,7 +39,7 @@ CSV_FILES = (
 )
 
 
-@dataclass
+@dataclass(repr=False)
 class Analysis:
     """The result of a run: tidy DataFrames plus the tables built from them."""
 
@@ -47,6 +48,14 @@ class Analysis:
     errors: pd.DataFrame
     run: dict[str, Any] = field(default_factory=dict)
     top: int = 5
+
+    def __repr__(self) -> str:
+        expectations = int(self.passages["expectation"].sum()) if "expectation" in self.passages else 0
+        backend = self.run.get("backend", {}).get("kind", "?")
+        return (
+            f"<Analysis: {len(self.documents)} documents, {len(self.passages)} passages, "
+            f"{expectations} expectations, {len(self.errors)} errors; backend {backend}>"
+        )
 
     def expectations_long(self, top: int | None = None) -> pd.DataFrame:
         return t.expectations_long(self.passages, top=top or self.top)
@@ -60,9 +69,13 @@ class Analysis:
         passages = self.passages.drop(columns=["cue_offsets"], errors="ignore")
         return t.built(self.passages, top=top or self.top).tables(passages, self.documents, self.errors)
 
-    def to_excel(self, path: str | Path, top: int | None = None) -> Path:
-        write_xlsx(self.tables(top), Path(path))
-        return Path(path)
+    def to_excel(self, path: str | Path, top: int | None = None, *, force: bool = False) -> Path:
+        """Write every table as a sheet; an existing file is kept unless `force`."""
+        path = Path(path)
+        if path.exists() and not force:
+            raise SbtextError(Errors.E080, path=str(path))
+        write_xlsx(workbook_sheets(self.tables(top)), path)
+        return path
 
     def to_dir(
         self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None
@@ -82,12 +95,12 @@ class Analysis:
             written.append(out / "sbtext.xlsx")
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CellCutWarning)
-                note_sheets(self.run, write_xlsx(tables, written[-1]))
+                note_sheets(self.run, write_xlsx(workbook_sheets(tables), written[-1]))
             note_cut_cells(self.run, caught)
             written.append(out / "expectations.md")
             write_text(markdown_table(tables["expectations"]), written[-1])
             written.append(out / "report.html")
-            write_text(report_html(tables["expectations"], self.passages, self.documents, self.run), written[-1])
+            write_text(report_html(tables, self.passages, self.documents, self.run, base=target), written[-1])
             self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
             written.append(out / "run.json")
             write_json(self.run, written[-1])

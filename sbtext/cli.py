@@ -7,9 +7,10 @@ import os
 import shutil
 import sys
 import warnings
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,6 +40,24 @@ Models = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from sbtext import __version__
+
+        typer.echo(f"sbtext {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """What Dutch policy documents expect of de sociale basis."""
+
+
 class Engine(str, Enum):
     local = "local"
     dask = "dask"
@@ -62,6 +81,22 @@ def _fail_unexpected(e: Exception, stage: str) -> None:
     elif not isinstance(e, SbtextError):
         e = SbtextError(Errors.E099, stage=stage, detail=f"{type(e).__name__}: {e}")
     _fail(e)
+
+
+def _refuse_to_overwrite(path: Path, *, force: bool, option: str | None = "--force") -> None:
+    """One rule for every command that writes: an existing output is kept unless --force.
+
+    A file, or a folder that is not empty, counts as existing; the folder an output goes into must
+    exist already (a typo in a path should not create a tree of folders).
+    """
+    exists = path.is_file() or (path.is_dir() and any(path.iterdir()))
+    if exists and not force:
+        how = f"Pass {option} to replace it, or choose another name." if option else "Choose another name."
+        typer.echo(f"{path} exists and is not overwritten. {how}", err=True)
+        raise typer.Exit(2)
+    if not path.parent.is_dir():
+        typer.echo(f"the folder {path.parent} does not exist. Create it first, or choose another path.", err=True)
+        raise typer.Exit(2)
 
 
 def _notice(nlp_name: str | None) -> None:
@@ -168,11 +203,14 @@ def evaluate_cli(
 def train_cli(
     gold: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Gold JSONL files.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the models.")] = Path("models"),
+    force: Annotated[bool, typer.Option("--force", help="Replace models already in --out.")] = False,
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
 ) -> None:
     """Train the models from gold JSONL files and save them with a manifest."""
     from sbtext.train import train
+
+    _refuse_to_overwrite(out, force=force)
 
     try:
         with warnings.catch_warnings():
@@ -189,10 +227,13 @@ def agreement_cli(
     a: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     b: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="CSV of the disagreements.")] = Path("disagreements.csv"),
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Inter-annotator agreement between two JSONL files, matched by id."""
     from sbtext.agreement import agreement, format_agreement
+
+    _refuse_to_overwrite(out, force=force)
 
     try:
         scores, disagreements = agreement(a, b)
@@ -207,21 +248,51 @@ def agreement_cli(
 
 @app.command("kwic")
 def kwic_cli(
-    term: Annotated[str, typer.Argument(help="A word; matched on surface form and lemma.")],
+    query: Annotated[str, typer.Argument(help="A word or phrase; '*' as wildcard ('mantelzorg*'). Form and lemma.")],
     paths: Annotated[list[Path], typer.Argument(exists=True)],
     width: Annotated[int, typer.Option(min=10, help="Characters of context on each side.")] = 50,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the hits to this CSV file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     spacy_model: SpacyModel = None,
 ) -> None:
-    """Keyword in context, with document and page: how is a cue word used?"""
-    from sbtext.kwic import kwic
+    """Keyword in context, with source and page: how is a cue word used?"""
+    from sbtext.kwic import Hit, kwic
 
+    if out is not None and out.exists() and not force:
+        typer.echo(f"{out} exists. Pass --force to overwrite it, or choose another --out.", err=True)
+        raise typer.Exit(2)
+    failed: list[str] = []
+
+    def report_failure(result: Any) -> None:
+        for row in result.errors:
+            failed.append(str(row.get("path", "")))
+            typer.echo(str(row.get("message", "")), err=True)
+
+    hits = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            for hit in kwic(term, paths, width=width, spacy_model=spacy_model):
-                typer.echo(f"{hit.doc_id}\tp. {hit.page}\t{hit.left:>{width}} [{hit.match}] {hit.right}")
+            for hit in kwic(query, paths, width=width, spacy_model=spacy_model, on_failure=report_failure):
+                hits.append(hit)
+                typer.echo(f"{hit.source}\tp. {hit.page}\t{hit.left:>{width}} [{hit.match}] {hit.right}")
     except SbtextError as e:
         _fail(e)
+    except ValueError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{len(hits)} hit(s) for {query!r}", err=True)
+    if out is not None:
+        import dataclasses
+
+        import pandas as pd
+
+        from sbtext.export import write_csv
+
+        columns = [f.name for f in dataclasses.fields(Hit)]
+        write_csv(pd.DataFrame([dataclasses.astuple(h) for h in hits], columns=columns), out)
+    if failed:
+        typer.echo(f"{len(set(failed))} document(s) could not be read; see the messages above.", err=True)
+        raise typer.Exit(1)
 
 
 @annotations_app.command("validate")
@@ -247,15 +318,29 @@ def export_cli(
     from sbtext.annotations import blank_record, write_jsonl
     from sbtext.pipeline import Options, iter_results
 
+    # An annotation file may already hold a person's work: there is no option to replace it.
+    _refuse_to_overwrite(out, force=False, option=None)
+
     options = Options(spacy_model=spacy_model, tag=False)
+    failed: list[str] = []
+
+    def records() -> Iterator[dict[str, Any]]:
+        for result in iter_results(paths, options=options):
+            for row in result.errors:
+                failed.append(str(row.get("path", "")))
+                typer.echo(str(row.get("message", "")), err=True)
+            yield from (blank_record(p) for p in result.passages)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            rows = (blank_record(p) for r in iter_results(paths, options=options) for p in r.passages)
-            n = write_jsonl(rows, out)
+            n = write_jsonl(records(), out)
     except SbtextError as e:
         _fail(e)
     typer.echo(f"{n} passage(s) written to {out}", err=True)
+    if failed:
+        typer.echo(f"{len(set(failed))} document(s) could not be read and have no records.", err=True)
+        raise typer.Exit(1)
 
 
 @codebook_app.command("show")
@@ -267,13 +352,14 @@ def codebook_show(codebook: Codebook = None) -> None:
 
 
 @codebook_app.command("copy")
-def codebook_copy(dest: Annotated[Path, typer.Argument(help="Where to write an editable copy.")]) -> None:
+def codebook_copy(
+    dest: Annotated[Path, typer.Argument(help="Where to write an editable copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
+) -> None:
     """Copy the default codebook to edit it for a local definition of the sociale basis."""
     from sbtext.codebook import default_codebook_path
 
-    if dest.exists():
-        typer.echo(f"{dest} exists; not overwriting it.", err=True)
-        raise typer.Exit(2)
+    _refuse_to_overwrite(dest, force=force)
     shutil.copyfile(default_codebook_path(), dest)
     typer.echo(f"codebook copied to {dest}; use it with --codebook {dest}", err=True)
 

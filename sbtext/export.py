@@ -76,14 +76,39 @@ def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{str(c): df[c].map(neutralise_formula) for c in text})
 
 
+NO_OFFSET_COLUMNS = ("purpose_start", "purpose_end")
+"""Offsets that are -1 when there is nothing to point at (no purpose); empty for Excel."""
+
+
+DUTCH_EXCEL: dict[str, Any] = {"sep": ";", "decimal": ",", "lineterminator": "\n"}
+"""pandas `to_csv` options for Dutch Excel (the file itself is UTF-8 with a byte-order mark)."""
+
+
+def dutch_excel_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The values of `df` as Dutch Excel reads them, and safe to open in it.
+
+    Booleans become WAAR/ONWAAR, a missing offset (-1) an empty cell, and a text that Excel
+    would run as a formula is neutralised (`excel_safe`); the decimal comma is
+    set when the CSV is written (`DUTCH_EXCEL`). Each value is converted by its column's type
+    alone, so a file written in chunks is the same as one written at once.
+    """
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "WAAR", False: "ONWAAR"})
+        if column in NO_OFFSET_COLUMNS and pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype("Int64").mask(out[column].eq(-1))
+    return excel_safe(out)
+
+
 def write_csv(df: pd.DataFrame, path: Path, *, excel: bool = False) -> None:
-    """Write a CSV; `excel=True` gives UTF-8 with BOM and semicolons for Dutch Excel."""
-    if excel:
-        df = excel_safe(df)
+    """Write a CSV; `excel=True` gives Dutch Excel's dialect: UTF-8 with BOM, ';', decimal comma."""
     with atomic_path(path) as tmp:
-        df.to_csv(
-            tmp, index=False, sep=";" if excel else ",", encoding="utf-8-sig" if excel else "utf-8", lineterminator="\n"
-        )
+        if excel:
+            dutch_excel_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", **DUTCH_EXCEL)
+        else:
+            df.to_csv(tmp, index=False, sep=",", encoding="utf-8", lineterminator="\n")
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -168,12 +193,13 @@ def _write_table(
         sheet.write_row(0, 0, [str(c) for c in columns], styles.header)
         return sheet
 
-    sheet, n = None, 0
+    sheet, n, last_column = None, 0, 0
     for df in chunks:
         if sheet is None:  # the header, even of a table without rows
-            sheet = new_sheet(list(df.columns))
+            sheet, last_column = new_sheet(list(df.columns)), max(len(df.columns) - 1, 0)
         for row in df.itertuples(index=False):
             if n == max_rows - 1:
+                sheet.autofilter(0, 0, n, last_column)
                 sheet, n = new_sheet(list(df.columns)), 0
             n += 1
             for k, value in enumerate(map(_excel_value, row)):
@@ -188,6 +214,8 @@ def _write_table(
                     sheet.write_number(n, k, value)
                 elif value is not None:
                     sheet.write_string(n, k, str(value), styles.wrap)
+    if sheet is not None:
+        sheet.autofilter(0, 0, n, last_column)  # a filter button on every column header
     return titles
 
 

@@ -24,16 +24,18 @@ import pandas as pd
 
 from sbtext import tables as t
 from sbtext.export import (
+    DUTCH_EXCEL,
     EXCEL_ROWS,
     CellCutWarning,
     atomic_path,
-    excel_safe,
+    dutch_excel_frame,
     markdown_table,
     write_csv,
     write_json,
     write_text,
     write_xlsx,
 )
+from sbtext.labels import workbook_sheets
 from sbtext.report import END, report_head, report_section
 
 CHUNK_ROWS = 10_000
@@ -86,9 +88,9 @@ class OutputWriter:
         header = not self._started
         if header:
             self._dtypes, self._started = passages.dtypes, True
-        for i, handle in enumerate(self._csv):
-            rows = excel_safe(passages) if i else passages
-            rows.to_csv(handle, index=False, header=header, sep=";" if i else ",", lineterminator="\n")
+        passages.to_csv(self._csv[0], index=False, header=header, lineterminator="\n")
+        if self.excel_csv:
+            dutch_excel_frame(passages).to_csv(self._csv[1], index=False, header=header, **DUTCH_EXCEL)
         found = passages[passages["expectation"].astype(bool)]
         if len(found):
             self._sections.write(report_section(found["doc_id"].iloc[0], title, found) + "\n")
@@ -113,12 +115,12 @@ class OutputWriter:
         written.append(self.out / "sbtext.xlsx")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CellCutWarning)
-            note_sheets(run, write_xlsx(tables, written[-1], max_rows=self.excel_rows))
+            note_sheets(run, write_xlsx(workbook_sheets(tables), written[-1], max_rows=self.excel_rows))
         note_cut_cells(run, caught)
         written.append(self.out / "expectations.md")
         write_text(markdown_table(tables["expectations"]), written[-1])
         written.append(self.out / "report.html")
-        self._write_report(tables["expectations"], len(documents), run, written[-1])
+        self._write_report(tables, documents, run, written[-1])
         if self.parquet:
             written.append(self._place_parquet(documents))
         run["timings"]["write"] = round(self.timings["write"] + time.perf_counter() - start, 4)
@@ -128,10 +130,13 @@ class OutputWriter:
         passages = [self.out / "passages.csv"] + ([self.out / "passages.excel.csv"] if self.excel_csv else [])
         return passages + written
 
-    def _write_report(self, table: pd.DataFrame, n_documents: int, run: dict[str, Any], path: Path) -> None:
+    def _write_report(
+        self, tables: dict[str, pd.DataFrame], documents: pd.DataFrame, run: dict[str, Any], path: Path
+    ) -> None:
         self._sections.seek(0)
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as report:
-            report.write(report_head(table, n_documents, self._n_expectations, run) + "\n")
+            head = report_head(tables, documents, self._n_expectations, run, base=path.parent)
+            report.write(head + "\n")
             shutil.copyfileobj(self._sections, report)
             report.write(END)
 

@@ -43,10 +43,11 @@ def test_to_dir_writes_every_file_and_refuses_to_overwrite(sample_analysis, tmp_
     excel = (out / "expectations.excel.csv").read_bytes()
     assert excel.startswith(b"\xef\xbb\xbf") and b";" in excel.splitlines()[0]
     workbook = openpyxl.load_workbook(out / "sbtext.xlsx")
-    assert workbook.sheetnames[0] == "expectations"
-    assert {"passages", "documents", "framing_by_source"} <= set(workbook.sheetnames)
-    assert workbook["expectations"].freeze_panes == "A2"
-    quotes = workbook["expectations"]["B2"]
+    assert workbook.sheetnames[0] == "tabel"
+    assert {"passages", "documenten", "framing per bron"} <= set(workbook.sheetnames)
+    assert workbook["tabel"].freeze_panes == "A2"
+    assert all(sheet.auto_filter.ref for sheet in workbook.worksheets)  # a filter on every sheet
+    quotes = workbook["tabel"]["B2"]
     assert quotes.value and quotes.alignment.wrap_text  # text cells wrap, whatever pandas' string dtype
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<mark" in html and "<script" not in html and "http" not in html.split("</style>")[0]
@@ -94,3 +95,13 @@ def test_outputs_get_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_analysis_repr_is_a_one_line_summary(sample_analysis):
+    text = repr(sample_analysis)
+    n_expectations = int(sample_analysis.passages["expectation"].sum())
+    assert "\n" not in text
+    assert f"{len(sample_analysis.documents)} documents" in text
+    assert f"{len(sample_analysis.passages)} passages" in text
+    assert f"{n_expectations} expectations" in text
+    assert sample_analysis.run["backend"]["kind"] in text

@@ -12,6 +12,7 @@ from conftest import ROOT, SAMPLE
 from typer.testing import CliRunner
 
 from sbtext.cli import app
+from sbtext.errors import SbtextError
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -107,3 +108,127 @@ def test_train_writes_loadable_models(tmp_path):
     scored = runner.invoke(app, ["evaluate", str(DATA / "gold_small.jsonl"), "--models", str(out), "--json"])
     assert scored.exit_code == 0
     assert 0.0 <= json.loads(scored.stdout)["expectation"]["f1"] <= 1.0
+
+
+HEAVY_MODULES = ("spacy", "sklearn", "pandas", "pypdfium2", "lxml", "skops")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["--help"],
+        ["analyze", "--help"],
+        ["evaluate", "--help"],
+        ["train", "--help"],
+        ["agreement", "--help"],
+        ["kwic", "--help"],
+        ["annotations", "validate", "--help"],
+        ["annotations", "export", "--help"],
+        ["codebook", "copy", "--help"],
+    ],
+)
+def test_help_and_version_load_no_heavy_library(args):
+    # Loading spaCy, scikit-learn and pandas costs seconds; help and version must not pay for it.
+    probe = (
+        "import sys\n"
+        "from sbtext.cli import app\n"
+        "try:\n"
+        f"    app({args!r})\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+        f"print('loaded:', *(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].strip() == "loaded:"
+
+
+def test_version_prints_the_package_version():
+    from sbtext import __version__
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"sbtext {__version__}"
+
+
+GOLD_SMALL = str(DATA / "gold_small.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("make_args", "existing"),
+    [
+        (lambda d: ["agreement", GOLD_SMALL, GOLD_SMALL, "--out", str(d / "x.csv")], "x.csv"),
+        (lambda d: ["codebook", "copy", str(d / "x.yaml")], "x.yaml"),
+        (lambda d: ["kwic", "buren", str(SAMPLE / "003_1914dd54163749e7.txt"), "--out", str(d / "x.csv")], "x.csv"),
+    ],
+)
+def test_every_writing_command_keeps_an_existing_output_unless_forced(tmp_path, make_args, existing):
+    (tmp_path / existing).write_text("van de gebruiker\n", encoding="utf-8")
+    refused = runner.invoke(app, make_args(tmp_path))
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
+    assert (tmp_path / existing).read_text(encoding="utf-8") == "van de gebruiker\n"
+    forced = runner.invoke(app, [*make_args(tmp_path), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / existing).read_text(encoding="utf-8") != "van de gebruiker\n"
+
+
+def test_train_keeps_models_already_in_out(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "manifest.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["train", GOLD_SMALL, "--out", str(tmp_path / "models")])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (tmp_path / "models" / "manifest.json").read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize(
+    "make_args",
+    [
+        lambda d: ["agreement", GOLD_SMALL, GOLD_SMALL, "--out", str(d / "nergens" / "x.csv")],
+        lambda d: ["codebook", "copy", str(d / "nergens" / "x.yaml")],
+        lambda d: [
+            "annotations",
+            "export",
+            str(SAMPLE / "003_1914dd54163749e7.txt"),
+            "--out",
+            str(d / "nergens" / "x.jsonl"),
+        ],
+    ],
+)
+def test_a_missing_output_folder_is_a_usage_error_not_a_traceback(tmp_path, make_args):
+    result = runner.invoke(app, make_args(tmp_path))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert not (tmp_path / "nergens").exists()
+
+
+def test_annotation_export_never_replaces_a_file_and_says_so(tmp_path):
+    target = tmp_path / "labels.jsonl"
+    target.write_text('{"id": "x"}\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["annotations", "export", str(SAMPLE / "003_1914dd54163749e7.txt"), "--out", str(target)]
+    )
+    assert result.exit_code == 2
+    assert "--force" not in result.output and "another name" in result.output
+    assert target.read_text(encoding="utf-8") == '{"id": "x"}\n'
+
+
+def test_to_excel_keeps_an_existing_workbook_unless_forced(sample_analysis, tmp_path):
+    target = tmp_path / "tabel.xlsx"
+    target.write_bytes(b"van de gebruiker")
+    with pytest.raises(SbtextError, match="E080"):
+        sample_analysis.to_excel(target)
+    assert target.read_bytes() == b"van de gebruiker"
+    sample_analysis.to_excel(target, force=True)
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_annotation_export_reports_a_document_it_cannot_read(tmp_path):
+    (tmp_path / "kapot.pdf").write_bytes(b"%PDF-1.4 afgebroken")
+    (tmp_path / "brief.txt").write_text("Vrijwilligers helpen buren met boodschappen.", encoding="utf-8")
+    result = run("annotations", "export", str(tmp_path), "--out", str(tmp_path / "labels.jsonl"))
+    assert result.returncode == 1
+    assert "kapot.pdf" in result.stderr and "could not be read" in result.stderr
+    records = (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(records) == 1 and "Vrijwilligers" in records[0]

@@ -44,3 +44,31 @@ def test_unknown_pipeline_is_a_coded_error():
     with pytest.raises(SbtextError) as info:
         load_nlp("/nonexistent/pipeline")
     assert info.value.code == "E090"
+
+
+def test_a_saved_pipeline_loads_without_importing_sbtext(tmp_path):
+    # The components are registered through spaCy's entry points (pyproject.toml), so spaCy can
+    # build them from a saved config in a process that never imported sbtext.
+    import subprocess
+    import sys
+
+    import spacy
+
+    import sbtext.nlp
+    import sbtext.tag.rules  # noqa: F401  (registers the cue ruler here)
+
+    nlp = spacy.blank("nl")
+    for name in ("sbtext_sentencizer_v1", "sbtext_simplemma_v1", "sbtext_cue_ruler_v2"):
+        nlp.add_pipe(name)
+    nlp.to_disk(tmp_path / "pijplijn")
+    probe = (
+        "import spacy\n"
+        f"nlp = spacy.load({str(tmp_path / 'pijplijn')!r})\n"
+        "doc = nlp('Mantelzorgers spelen een rol. Buren helpen.')\n"
+        "print(len(list(doc.sents)), doc[0].lemma_.lower(), len(doc.spans['sbtext_cues']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    sentences, lemma, cues = result.stdout.split()
+    assert (sentences, lemma) == ("2", "mantelzorger")
+    assert int(cues) >= 2

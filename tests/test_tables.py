@@ -24,6 +24,7 @@ def reference_long(passages: pd.DataFrame, top: int) -> pd.DataFrame:
             "column": column,
             "quote": text,
             "page": str(r["page"]),
+            "page_index": r["page_index"],
             "doc_id": r["doc_id"],
             "passage_id": r["passage_id"],
             "score": r["expectation_score"],

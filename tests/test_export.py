@@ -1,0 +1,76 @@
+"""Exports as their readers open them: Dutch Excel's CSV dialect."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from sbtext.export import write_csv
+from sbtext.labels import label, workbook_sheets
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "cells"),
+    [
+        ("expectation_score", [0.0466, 0.5], ["0,0466", "0,5"]),
+        ("expectation", [True, False], ["WAAR", "ONWAAR"]),
+        ("n_pages", [1, 12], ["1", "12"]),
+        ("purpose_start", [-1, 14], ["", "14"]),
+        ("score", [0.25, None], ["0,25", ""]),
+        ("text", ["1.5 miljoen", "True"], ["1.5 miljoen", "True"]),
+    ],
+)
+def test_dutch_excel_dialect(tmp_path, column, values, cells):
+    path = tmp_path / "t.excel.csv"
+    write_csv(pd.DataFrame({column: values}), path, excel=True)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == [column]
+    assert [r[0] if r else "" for r in rows[1:]] == cells
+
+
+def test_plain_csv_keeps_machine_values(tmp_path):
+    path = tmp_path / "t.csv"
+    write_csv(pd.DataFrame({"expectation": [True], "score": [0.5], "purpose_start": [-1]}), path)
+    assert path.read_text(encoding="utf-8").splitlines() == ["expectation,score,purpose_start", "True,0.5,-1"]
+
+
+def test_the_sample_run_gives_excel_csvs_without_points_or_english_booleans(sample_analysis, tmp_path):
+    sample_analysis.to_dir(tmp_path / "out", excel_csv=True)
+    with (tmp_path / "out" / "passages.excel.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert {r["expectation"] for r in rows} == {"WAAR", "ONWAAR"}
+    assert all("." not in r["expectation_score"] for r in rows)
+    assert all(r["purpose_start"] != "-1" for r in rows)
+    assert any(r["purpose_start"] == "" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("intrinsic", "intrinsiek"),
+        ("instrumental", "instrumenteel"),
+        ("both", "beide"),
+        ("zorg_toegankelijk_betaalbaar", "Zorg toegankelijk en betaalbaar"),
+        ("mijn_eigen_categorie", "Mijn eigen categorie"),
+        ("gemeenschappelijk", "gemeenschappelijk"),
+        ("Mantelzorgers helpen.", "Mantelzorgers helpen."),
+    ],
+)
+def test_codes_have_dutch_display_labels(code, shown):
+    assert label(code) == shown
+
+
+def test_workbook_sheets_show_labels_and_keep_quotes(sample_analysis):
+    tables = sample_analysis.tables()
+    sheets = workbook_sheets(tables)
+    assert list(sheets)[:2] == ["tabel", "citaten"]
+    framing = sheets["framing per bron"]
+    assert {"intrinsiek", "instrumenteel", "beide", "Bron"} <= set(framing.columns)
+    quotes = sheets["citaten"]
+    assert set(quotes["framing"].dropna()) <= {"intrinsiek", "instrumenteel", "beide", "geen"}
+    assert quotes["citaat"].tolist() == tables["expectations_long"]["quote"].tolist()
