@@ -42,6 +42,11 @@ class Errors(str, Enum):
     E080 = "this output exists and is not empty; it is not overwritten. Pass --force (or choose another name) to replace it."
     E090 = "spaCy pipeline {name!r} cannot be loaded: {detail}. Install it, or use --spacy-model blank."
     E099 = "unexpected failure while {stage}: {detail}. Please report this with the file."
+    E045 = "the file holds only whitespace ({size} bytes, no text). Re-download or re-export it."
+    E046 = (
+        "the {fmt} nests its elements deeper than {limit} levels and cannot be read safely. "
+        "Save the page again from a browser or editor (which writes flat markup) and run again."
+    )
 
 
 class Warnings(str, Enum):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sbtext.errors import DocumentError, Errors, SbtextError
 from sbtext.read.docx import read_docx
+from sbtext.read.encoding import decode_bytes, strip_leading, utf16_codec
 from sbtext.read.markup import read_html, read_xml
 from sbtext.read.pdf import read_pdf
 from sbtext.read.text import decode_text, read_text
@@ -39,8 +40,10 @@ IGNORED = re.compile(r"^(readme|license|licence|manifest)(\.|$)|^\.", re.I)
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes look like, whatever the file is called."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    """What the bytes look like, whatever the file is called (UTF-16 and byte-order marks seen through)."""
+    codec = utf16_codec(data)
+    head = data[:4096].decode(codec, errors="replace").encode("utf-8") if codec else data[:2048]
+    head = strip_leading(head.replace("\ufeff".encode(), b"")).lower()
     if head.startswith(b"%pdf"):
         return "pdf"
     if head.startswith(b"pk\x03\x04"):
@@ -55,8 +58,10 @@ def sniff(data: bytes) -> str:
 
 
 def _check_content(path: Path, fmt: str, data: bytes) -> None:
-    if not data.strip():
+    if not data:
         raise DocumentError(Errors.E002, path=str(path), stage="read")
+    if not strip_leading(data).strip() or (utf16_codec(data) and not decode_bytes(data)[0].strip()):
+        raise DocumentError(Errors.E045, path=str(path), stage="read", size=len(data))
     found = sniff(data)
     expected = {
         "pdf": {"pdf"},
