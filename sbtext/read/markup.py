@@ -71,6 +71,7 @@ MIN_MAIN_CHARS = 200  # less than this from trafilatura, and the rules are asked
 MAX_WALK_DEPTH = 400  # the walk recurses; deeper trees have their wrapper elements flattened
 WRAPPERS = ("div", "span", "section", "font", "b", "i", "u", "em", "strong", "center", "small", "big")
 LIBXML_DEPTH_LIMIT = 2048
+LIBXML_TEXT_LIMIT = 9_000_000  # trafilatura re-parses its output without huge_tree (10 MB per text node)
 META_NAMES = {
     "dc.title": "title",
     "dcterms.title": "title",
@@ -139,11 +140,15 @@ def _html_blocks(root: etree._Element) -> list[Block]:
         found = root.xpath(f"//*[@id='{ident}']")
         if found and _text_length(found[0]) >= MIN_MAIN_CHARS:
             return _blocks(found[0])
-    found = _main_text(root)
+    found = _main_text(root) if _longest_text(root) < LIBXML_TEXT_LIMIT else []
     if sum(len(b.text) for b in found) >= MIN_MAIN_CHARS:
         return _with_title(root, found)
     ruled = _blocks(_main(root))
     return ruled if sum(len(b.text) for b in ruled) > sum(len(b.text) for b in found) else found
+
+
+def _longest_text(root: etree._Element) -> int:
+    return max((len(t) for t in root.itertext()), default=0)
 
 
 def _main_text(root: etree._Element) -> list[Block]:
