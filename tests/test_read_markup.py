@@ -220,14 +220,19 @@ def test_web_page_metadata(tmp_path):
     path.write_text(
         PAGE.replace(
             "<title>Pagina</title>",
-            '<title>Pagina</title><meta name="DCTERMS.issued" content="2025-03-01">'
+            '<title>Ontmoeting in de wijk | Gemeente Ergens</title><meta name="DCTERMS.issued" content="2025-03-01">'
             '<meta name="description" content="Over ontmoeting.">'
             '<link rel="canonical" href="https://www.example.nl/ontmoeting">',
         ),
         encoding="utf-8",
     )
     meta = read_document(path).meta
-    assert (meta.title, meta.date, meta.url) == ("Pagina", "2025-03-01", "https://www.example.nl/ontmoeting")
+    assert (meta.title, meta.date, meta.url, meta.description) == (
+        "Ontmoeting in de wijk",
+        "2025-03-01",
+        "https://www.example.nl/ontmoeting",
+        "Over ontmoeting.",
+    )
 
 
 HANDELINGEN = _xml("").replace(

@@ -65,6 +65,7 @@ MAIN_IDS = ("broodtekst", "main-content", "content", "main")
 PUBLICATION_IDS = ("broodtekst",)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PANEL_CLASS = re.compile(r"accordion|collaps|panel|toggle|uitklap|faq|details", re.I)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SPACE_BEFORE = re.compile(r"\s+([.,;:!?)\]])")
 SPACE_AFTER = re.compile(r"([(\[])\s+")
 MIN_MAIN_CHARS = 200  # less than this from trafilatura, and the rules are asked as well
@@ -101,12 +102,20 @@ def read_html(path: Path, data: bytes) -> tuple[list[Page], dict[str, str]]:
     """Read a web page: its main text as blocks and its metadata (title, date, description, url)."""
     root = _parse_html(path, data)
     meta = _meta(root)
-    title = root.findtext(".//title")
-    meta.setdefault("title", " ".join((title or "").split()))
+    meta["title"] = _page_title(root, meta.get("title", ""))
     canonical = root.xpath("//link[@rel='canonical']/@href")
     if canonical and str(canonical[0]).startswith("http"):
         meta.setdefault("url", str(canonical[0]))
     return [_page(_html_blocks(root))], meta
+
+
+def _page_title(root: etree._Element, declared: str) -> str:
+    """The first h1 where the title holds it (without the site's name) or says next to nothing
+    ("Home", "De Schoor -"), else the declared title or the <title>."""
+    title = declared or repair_mojibake(" ".join((root.findtext(".//title") or "").split()))
+    h1 = root.xpath("//h1")
+    heading = _inline(h1[0]) if h1 else ""
+    return heading if heading and (heading in title or len(title.split()) < 3) else title
 
 
 def _parse_html(path: Path, data: bytes) -> etree._Element:
@@ -318,6 +327,9 @@ def _meta(root: etree._Element) -> dict[str, str]:
     for el in root.iter("{*}meta"):
         key = META_NAMES.get((el.get("name") or el.get("property") or "").lower())
         content = " ".join((el.get("content") or "").split())
+        if key == "date":  # "2025-08-05T09:26:40+00:00", "start=2015-05-28;"
+            found = ISO_DATE.search(content)
+            content = found.group(0) if found else ""
         if key and content:
             meta.setdefault(key, repair_mojibake(content))
     return meta
