@@ -92,7 +92,8 @@ def read_document(path: Path | str, meta: DocumentMeta | None = None) -> Documen
     meta = meta or DocumentMeta(doc_id=doc_id_for(path), path=str(path))
     meta = meta.fill(sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)
     pages, found = _read(path, fmt, data)
-    return Document(meta=meta.fill(**{k: v for k, v in found.items() if k in MANIFEST_FIELDS}), pages=tuple(pages))
+    found = {k: v for k, v in found.items() if k in (*MANIFEST_FIELDS, "description")}
+    return Document(meta=meta.fill(**found), pages=tuple(pages))
 
 
 def _read(path: Path, fmt: str, data: bytes) -> tuple[list[Page], dict[str, str]]:
