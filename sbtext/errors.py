@@ -52,6 +52,11 @@ class Errors(str, Enum):
         "page {page} holds a paragraph of {size} characters, over the {limit} the language pipeline "
         "takes at once; the text probably lacks paragraph breaks. Add them (or split the file) and run again."
     )
+    E045 = "the file holds only whitespace ({size} bytes, no text). Re-download or re-export it."
+    E046 = (
+        "the {fmt} nests its elements deeper than {limit} levels and cannot be read safely. "
+        "Save the page again from a browser or editor (which writes flat markup) and run again."
+    )
     E050 = "the manifest has a problem at line {line}: {detail}. Fix that line."
     E051 = "this path does not exist. Check the spelling or the working directory."
     E052 = (

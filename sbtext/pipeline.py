@@ -184,6 +184,7 @@ def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], sta
         "date": meta.date,
         "kenmerk": meta.kenmerk,
         "url": meta.url,
+        "description": meta.description,
         "format": meta.fmt,
         "n_pages": len(doc.pages) if doc else 0,
         "n_passages": len(rows),

@@ -66,6 +66,7 @@ class DocumentMeta:
     url: str = ""
     sha256: str = ""
     fmt: str = ""
+    description: str = ""
 
     def fill(self, **found: str) -> DocumentMeta:
         """Return a copy where empty fields take the values found in the document."""

@@ -56,6 +56,7 @@ DOCUMENT_COLUMNS = [
     "date",
     "kenmerk",
     "url",
+    "description",
     "format",
     "n_pages",
     "n_passages",

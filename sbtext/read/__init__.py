@@ -13,6 +13,7 @@ from pathlib import Path
 from sbtext.errors import DocumentError, Errors
 from sbtext.read.corpus import MANIFEST_FIELDS, Job, doc_id_for, find_jobs, read_manifest
 from sbtext.read.docx import read_docx
+from sbtext.read.encoding import decode_bytes, strip_leading, utf16_codec
 from sbtext.read.markup import read_html, read_xml
 from sbtext.read.pdf import read_pdf
 from sbtext.read.text import decode_text, read_text
@@ -44,8 +45,10 @@ SUPPORTED = {
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes look like, whatever the file is called."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    """What the bytes look like, whatever the file is called (UTF-16 and byte-order marks seen through)."""
+    codec = utf16_codec(data)
+    head = data[:4096].decode(codec, errors="replace").encode("utf-8") if codec else data[:2048]
+    head = strip_leading(head.replace("\ufeff".encode(), b"")).lower()
     if head.startswith(b"%pdf"):
         return "pdf"
     if head.startswith(b"pk\x03\x04"):
@@ -60,8 +63,10 @@ def sniff(data: bytes) -> str:
 
 
 def _check_content(path: Path, fmt: str, data: bytes) -> None:
-    if not data.strip():
+    if not data:
         raise DocumentError(Errors.E002, path=str(path), stage="read")
+    if not strip_leading(data).strip() or (utf16_codec(data) and not decode_bytes(data)[0].strip()):
+        raise DocumentError(Errors.E045, path=str(path), stage="read", size=len(data))
     found = sniff(data)
     expected = {
         "pdf": {"pdf"},
@@ -92,7 +97,8 @@ def read_document(path: Path | str, meta: DocumentMeta | None = None) -> Documen
     meta = meta or DocumentMeta(doc_id=doc_id_for(path), path=str(path))
     meta = meta.fill(sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)
     pages, found = _read(path, fmt, data)
-    return Document(meta=meta.fill(**{k: v for k, v in found.items() if k in MANIFEST_FIELDS}), pages=tuple(pages))
+    found = {k: v for k, v in found.items() if k in (*MANIFEST_FIELDS, "description")}
+    return Document(meta=meta.fill(**found), pages=tuple(pages))
 
 
 def _read(path: Path, fmt: str, data: bytes) -> tuple[list[Page], dict[str, str]]:

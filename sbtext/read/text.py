@@ -1,7 +1,9 @@
 """Plain text and Markdown -> pages of lines.
 
-UTF-8 first (with or without BOM); otherwise cp1252, the usual Windows export, unless the bytes
-use code points cp1252 leaves undefined, then latin-1. A form feed starts a new page. Markdown
+UTF-8 (with or without BOM) and UTF-16 (with BOM, or recognised by its zero bytes); a file that is
+not valid UTF-8 is decoded line by line, UTF-8 where a line is valid and cp1252 (the usual Windows
+export) elsewhere, so that a file pasted together from both is read without mojibake; text that
+was double-encoded is repaired with ftfy (`sbtext.read.encoding`). A form feed starts a new page. Markdown
 markup (headings, emphasis, links, <sup> footnote numbers) is reduced to its text.
 """
 
@@ -10,10 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sbtext.errors import DocumentError, Errors
+from sbtext.read.encoding import decode_bytes
 from sbtext.records import Block, Page
 
-CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 MD_FOOTNOTE = re.compile(r"^\s*(?:<sup>\s*(\d{1,3})\s*</sup>|\[\^(\d{1,3})\]:)\s*(.*)$")
 MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -25,17 +26,8 @@ MD_ESCAPE = re.compile(r"\\+([\\_()\[\]*#`])")
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8, else cp1252, else latin-1; return the text and the encoding."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        if not CP1252_UNDEFINED.intersection(data):
-            return data.decode("cp1252"), "cp1252"
-        if b"\x00" in data:
-            raise DocumentError(Errors.E040, path=str(path), stage="read", detail=str(e)) from e
-        return data.decode("latin-1"), "latin-1"
+    """Decode a text file (never raises on bad bytes); return the text and the encoding found."""
+    return decode_bytes(data)
 
 
 MD_MARKS = re.compile(r"^\s{0,3}#{1,6}\s|\*\*\S.*\S\*\*|<sup>|\]\([^)]*\)", re.M)
