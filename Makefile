@@ -7,12 +7,14 @@ SAMPLE := corpora/sample
 # A small trained Dutch pipeline kept beside the project where one exists (never copied into it):
 # the suite runs a second time on it so that the trained-pipeline code paths are tested too.
 STAND_IN ?= ../shared/models/nl_ud_lassysmall_sm
+# The section of bench/INGEST.md that `make ingest-quality` (re)writes; the others stay.
+INGEST_SECTION ?= after
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test check lint typecheck format train evaluate bench clean
+.PHONY: help venv demo test check lint typecheck format train evaluate bench ingest-quality clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 $(BIN)/sbtext: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +60,9 @@ evaluate: venv ## leave-one-source-out estimates into annotations/EVALUATION.md
 
 bench: venv ## throughput, memory and scaling benchmark into bench/RESULTS.md
 	$(BIN)/python bench/run.py --out bench/RESULTS.md
+
+ingest-quality: venv ## reading quality on the real and sample documents into bench/INGEST.md (INGEST_SECTION=after)
+	$(BIN)/python bench/ingest_quality.py --out bench/INGEST.md --section $(INGEST_SECTION)
 
 clean: ## remove outputs and caches (keeps .venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
