@@ -12,7 +12,7 @@ import sbtext
 def test_dask_engine_matches_single_process(tmp_path):
     distributed = pytest.importorskip("distributed")
     local = sbtext.analyze(SAMPLE)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with distributed.Client(cluster):
             remote = sbtext.analyze(SAMPLE, engine="dask")
     assert remote.passages.equals(local.passages)
