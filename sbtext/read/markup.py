@@ -153,7 +153,7 @@ def _html_blocks(root: etree._Element) -> list[Block]:
     if sum(len(b.text) for b in found) >= MIN_MAIN_CHARS:
         return _with_title(root, found)
     ruled = _blocks(_main(root))
-    return ruled if sum(len(b.text) for b in ruled) > sum(len(b.text) for b in found) else found
+    return ruled or found  # on a short page trafilatura's fallback glues menus to the text
 
 
 def _longest_text(root: etree._Element) -> int:
