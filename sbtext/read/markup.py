@@ -202,18 +202,23 @@ def _key(text: str) -> str:
 
 
 def _trafilatura_blocks(root: etree._Element) -> list[Block]:
-    extracted = trafilatura.extract(
-        root,
-        output_format="xml",
-        include_tables=True,
-        include_comments=False,
-        include_images=False,
-        favor_recall=True,
-        deduplicate=False,
-    )
-    if not extracted:
+    """trafilatura's reading as blocks; none where it cannot re-parse its own output (the rules
+    then read the page)."""
+    try:
+        extracted = trafilatura.extract(
+            root,
+            output_format="xml",
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            favor_recall=True,
+            deduplicate=False,
+        )
+        tree = etree.fromstring(extracted.encode("utf-8"), parser=_xml_parser()) if extracted else None
+    except etree.LxmlError:
         return []
-    tree = etree.fromstring(extracted.encode("utf-8"), parser=_xml_parser())
+    if tree is None:
+        return []
     body = tree.find("main")
     return _blocks(body if body is not None else tree)
 
