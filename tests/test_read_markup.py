@@ -215,6 +215,22 @@ def test_list_items_follow_their_lead_in(page_blocks):
     assert page_blocks[i + 1][0] == "bullet"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<a href="#main">Naar de inhoud</a><div id="main"></div><main class="site headerisopaque"><p>{}</p></main>',
+        '<div id="main"/><div id="content"><p>{}</p></div><footer>Cookies</footer>',
+        '<header class="headerisopaque"><nav>Menu</nav></header><article><p>{}</p></article>',
+    ],
+)
+def test_short_page_is_found_behind_an_empty_skip_link_target(tmp_path, body):
+    path = tmp_path / "kort.html"
+    path.write_text(_html(body.format(SENTENCE)), encoding="utf-8")
+    texts = [b.text for b in read_document(path).pages[0].blocks]
+    assert SENTENCE in texts
+    assert not [t for t in texts if "Menu" in t or "Cookies" in t]
+
+
 def test_web_page_metadata(tmp_path):
     path = tmp_path / "meta.html"
     path.write_text(

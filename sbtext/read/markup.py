@@ -153,7 +153,7 @@ def _html_blocks(root: etree._Element) -> list[Block]:
     if sum(len(b.text) for b in found) >= MIN_MAIN_CHARS:
         return _with_title(root, found)
     ruled = _blocks(_main(root))
-    return ruled if sum(len(b.text) for b in ruled) > sum(len(b.text) for b in found) else found
+    return ruled or found  # on a short page trafilatura's fallback glues menus to the text
 
 
 def _longest_text(root: etree._Element) -> int:
@@ -202,18 +202,23 @@ def _key(text: str) -> str:
 
 
 def _trafilatura_blocks(root: etree._Element) -> list[Block]:
-    extracted = trafilatura.extract(
-        root,
-        output_format="xml",
-        include_tables=True,
-        include_comments=False,
-        include_images=False,
-        favor_recall=True,
-        deduplicate=False,
-    )
-    if not extracted:
+    """trafilatura's reading as blocks; none where it cannot re-parse its own output (the rules
+    then read the page)."""
+    try:
+        extracted = trafilatura.extract(
+            root,
+            output_format="xml",
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            favor_recall=True,
+            deduplicate=False,
+        )
+        tree = etree.fromstring(extracted.encode("utf-8"), parser=_xml_parser()) if extracted else None
+    except etree.LxmlError:
         return []
-    tree = etree.fromstring(extracted.encode("utf-8"), parser=_xml_parser())
+    if tree is None:
+        return []
     body = tree.find("main")
     return _blocks(body if body is not None else tree)
 
