@@ -118,13 +118,16 @@ def test_an_output_inside_an_input_or_holding_one_is_refused(tmp_path):
     ],
 )
 def test_usage_and_environment_errors_exit_2_with_one_line(tmp_path, args, code):
+    from typer.testing import CliRunner
+
+    from sbtext.cli import app
+
     (tmp_path / "empty").mkdir()
     (tmp_path / "file.txt").write_text("geen map", encoding="utf-8")
     args = [a.format(tmp=tmp_path, empty=tmp_path / "empty") for a in args]
-    run = cli(*args)
-    _, stderr = run.communicate(timeout=600)
-    assert run.returncode == 2, stderr
-    assert code in stderr and "Traceback" not in stderr
+    result = CliRunner().invoke(app, ["analyze", *args, "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert code in result.stderr and "Traceback" not in result.output
 
 
 def test_a_full_disk_is_exit_2_with_one_line_and_the_previous_output_kept(tmp_path, monkeypatch):
