@@ -27,10 +27,6 @@ class Errors(str, Enum):
         "the page cannot be loaded ({detail}). The page tree is damaged; print the file again "
         "as PDF from a viewer and run again."
     )
-    E014 = (
-        "page {page} of the PDF has an empty page box ({width} x {height} points), so its text "
-        "cannot be placed. Repair the file (print it again as PDF) and run again."
-    )
     E020 = "the DOCX is not a valid zip package: {detail}. Re-save it from the word processor."
     E021 = (
         "the DOCX part {part!r} would unpack to {size} bytes, over the limit of {limit}; "

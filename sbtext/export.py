@@ -23,7 +23,7 @@ from typing import IO, Any
 import pandas as pd
 import xlsxwriter
 
-from sbtext.errors import Warnings
+from sbtext.errors import SbtextWarning, Warnings
 from sbtext.outdir import check_out_dir
 
 
@@ -162,7 +162,9 @@ def write_xlsx(
             )
         book.close()
     if cut[0]:
-        warnings.warn(Warnings.W005.value.format(n=cut[0], marker=CUT_MARKER.strip()), CellCutWarning, stacklevel=2)
+        warnings.warn(
+            SbtextWarning(Warnings.W005, n=cut[0], marker=CUT_MARKER.strip()).message, CellCutWarning, stacklevel=2
+        )
     return names
 
 

@@ -100,9 +100,8 @@ def process_document(
     except Exception as e:  # one document never stops a run: every failure is a row
         error = coded(e, path, stage)
         failed = _document_row(meta, None, [], "failed")
-        return DocResult(
-            document=failed, errors=[_error_row(meta, n, "read") for n in (*notes, error)], timings=timings
-        )
+        rows_of_errors = [*(_error_row(meta, n, "read") for n in notes), _error_row(meta, error, stage)]
+        return DocResult(document=failed, errors=rows_of_errors, timings=timings)
     found = [*notes, *_scan_warnings(raw)]
     notes_rows = [_error_row(meta, w, "read") for w in found]
     return DocResult(

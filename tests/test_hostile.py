@@ -104,7 +104,7 @@ def test_a_cell_over_excel_s_limit_is_cut_with_a_marker_and_a_warning(corpus_run
     run, _, passages, _ = corpus_run
     longest = max(passages["text"], key=len)
     assert len(longest) > 32_767  # the CSV keeps the whole text
-    assert re.match(r"[1-9]\d* cell\(s\) longer than Excel's", run["xlsx_cut_cells"]), run["xlsx_cut_cells"]
+    assert re.match(r"\[W005\] [1-9]\d* cell\(s\) longer than Excel's", run["xlsx_cut_cells"]), run["xlsx_cut_cells"]
 
 
 def test_the_workbook_cell_shows_that_it_was_cut(tmp_path):

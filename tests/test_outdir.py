@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import signal
@@ -117,10 +118,32 @@ def test_an_output_inside_an_input_or_holding_one_is_refused(tmp_path):
     ],
 )
 def test_usage_and_environment_errors_exit_2_with_one_line(tmp_path, args, code):
+    from typer.testing import CliRunner
+
+    from sbtext.cli import app
+
     (tmp_path / "empty").mkdir()
     (tmp_path / "file.txt").write_text("geen map", encoding="utf-8")
     args = [a.format(tmp=tmp_path, empty=tmp_path / "empty") for a in args]
-    run = cli(*args)
-    _, stderr = run.communicate(timeout=600)
-    assert run.returncode == 2, stderr
-    assert code in stderr and "Traceback" not in stderr
+    result = CliRunner().invoke(app, ["analyze", *args, "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert code in result.stderr and "Traceback" not in result.output
+
+
+def test_a_full_disk_is_exit_2_with_one_line_and_the_previous_output_kept(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from sbtext.cli import app
+
+    out = tmp_path / "out"
+    analyze_to_dir(ONE, out)
+    before = snapshot(out)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sbtext.stream.write_json", full)
+    result = CliRunner().invoke(app, ["analyze", str(ONE), "--out", str(out), "--force", "--quiet"])
+    assert result.exit_code == 2 and "[E084]" in result.stderr and "No space left" in result.stderr
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert snapshot(out) == before
