@@ -17,7 +17,7 @@ import spacy
 
 from sbtext import __version__
 from sbtext import tables as t
-from sbtext.errors import Errors, SbtextError
+from sbtext.errors import Errors, SbtextError, SbtextWarning, Warnings
 from sbtext.export import EXCEL_ROWS, CellCutWarning, markdown_table, write_json, write_text, write_xlsx
 from sbtext.labels import workbook_sheets
 from sbtext.nlp import backend_of
@@ -238,8 +238,10 @@ def _run(
     errors: list[dict[str, Any]] = []
     counts = {"passages": 0, "expectations": 0}
     timings = dict.fromkeys(STAGES, 0.0)
+    first_with: dict[str, str] = {}  # sha256 -> path of the first document with that content
     for result in results:
         documents.append(result.document)
+        errors.extend(_duplicate_notes(result.document, first_with))
         counts["passages"] += len(result.passages)
         counts["expectations"] += sum(bool(p.get("expectation")) for p in result.passages)
         errors.extend(result.errors)
@@ -252,6 +254,27 @@ def _run(
         tagger, options, documents, counts, errors, timings, time.perf_counter() - started, n_process, engine
     )
     return run, t.frame(documents, t.DOCUMENT_COLUMNS), t.frame(errors, t.ERROR_COLUMNS)
+
+
+def _duplicate_notes(document: dict[str, Any], first_with: dict[str, str]) -> list[dict[str, Any]]:
+    """A W006 row when `document` has the same content as one read before it (nothing to say otherwise)."""
+    sha = str(document.get("sha256") or "")
+    if not sha:
+        return []
+    if sha not in first_with:
+        first_with[sha] = str(document["path"])
+        return []
+    note = SbtextWarning(Warnings.W006, path=str(document["path"]), first=first_with[sha])
+    return [
+        {
+            "doc_id": document["doc_id"],
+            "path": document["path"],
+            "stage": "read",
+            "code": note.code,
+            "page": "",
+            "message": note.message,
+        }
+    ]
 
 
 def _run_info(

@@ -99,6 +99,18 @@ def _refuse_to_overwrite(path: Path, *, force: bool, option: str | None = "--for
         raise typer.Exit(2)
 
 
+def _echo_warnings(errors_csv: Path, limit: int = 20) -> None:
+    """Warnings of the run (pages without text, duplicate files, ...) on stderr, not only in errors.csv."""
+    import csv
+
+    with errors_csv.open(encoding="utf-8", newline="") as f:
+        notes = [row["message"] for row in csv.DictReader(f) if row["code"].startswith("W")]
+    for message in notes[:limit]:
+        typer.echo(message, err=True)
+    if len(notes) > limit:
+        typer.echo(f"... and {len(notes) - limit} more warning(s); see {errors_csv}", err=True)
+
+
 def _notice(nlp_name: str | None) -> None:
     from sbtext.nlp import backend_of, load_nlp
 
@@ -158,6 +170,7 @@ def analyze_cli(
         _fail_unexpected(e, "analyze")
     if run.get("xlsx_cut_cells"):
         typer.echo(run["xlsx_cut_cells"], err=True)
+    _echo_warnings(out / "errors.csv")
     counts = run["counts"]
     typer.echo(
         f"{counts['documents']} document(s), {counts['pages']} page(s), {counts['passages']} passage(s), "

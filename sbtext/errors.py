@@ -105,6 +105,10 @@ class Warnings(str, Enum):
         "{n} cell(s) longer than Excel's 32,767 characters were cut in sbtext.xlsx (marked {marker!r}); "
         "the full text is in the CSV files."
     )
+    W006 = (
+        "this file has the same content (sha256) as {first!r}, so both are analysed and every "
+        "passage counts twice. Remove one copy if that is not meant."
+    )
 
 
 class SbtextError(Exception):

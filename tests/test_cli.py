@@ -232,3 +232,43 @@ def test_annotation_export_reports_a_document_it_cannot_read(tmp_path):
     assert "kapot.pdf" in result.stderr and "could not be read" in result.stderr
     records = (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(records) == 1 and "Vrijwilligers" in records[0]
+
+
+def test_warnings_reach_stderr_not_only_errors_csv(tmp_path):
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    image = tmp_path / "scan.png"
+    Image.new("RGB", (200, 280), (240, 240, 235)).save(image)
+    c = canvas.Canvas(str(docs / "half.pdf"), pagesize=A4)
+    c.drawString(72, 700, "Vrijwilligers helpen buren met boodschappen, zodat zij thuis kunnen blijven.")
+    c.showPage()
+    c.drawImage(str(image), 50, 50, width=495, height=740)
+    c.showPage()
+    c.save()
+    text = "Mantelzorgers spelen een rol in de wijk."
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    (docs / "kopie.txt").write_text(text, encoding="utf-8")
+    result = run("analyze", str(docs), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr  # warnings are not failures
+    assert "W003" in result.stderr and "OCR" in result.stderr
+    assert "W006" in result.stderr and "same content" in result.stderr
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8")
+    assert "W003" in errors and "W006" in errors
+
+
+def test_dask_engine_without_dask_is_a_usage_error_with_the_install_hint(tmp_path):
+    probe = (
+        "import sys\n"
+        "sys.modules['dask'] = None; sys.modules['dask.bag'] = None\n"
+        "from sbtext.cli import app\n"
+        f"app(['analyze', {str(SAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}, '--engine', 'dask', '--quiet'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 2
+    assert "pip install" in result.stderr and "sbtext[dask]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
