@@ -58,7 +58,7 @@ def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iter
 
 
 def _kind(span: Span) -> PassageKind:
-    if span.kind in ("heading", "bullet", "footnote"):
+    if span.kind in ("heading", "bullet", "footnote", "table", "toc"):
         return span.kind  # type: ignore[return-value]
     return "sentence"
 
