@@ -79,7 +79,8 @@ def process_document(path: str | Path, meta: DocumentMeta | None = None, options
             raise DocumentError(Errors.E041, path=str(path), stage="segment")
         stage = "tag"
         t0 = time.perf_counter()
-        labels = tagger.tag_spans([p.text for p in passages], spans) if options.tag else [None] * len(passages)
+        kinds = [p.kind for p in passages]
+        labels = tagger.tag_spans([p.text for p in passages], spans, kinds) if options.tag else [None] * len(passages)
         rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in zip(passages, labels)]
         timings["tag"] = _lap(t0)
     except SbtextError as e:
@@ -145,6 +146,7 @@ def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], sta
         "kenmerk": meta.kenmerk,
         "url": meta.url,
         "format": meta.fmt,
+        "page_numbering": meta.page_numbering,
         "n_pages": len(doc.pages) if doc else 0,
         "n_passages": len(rows),
         "n_expectations": sum(1 for r in rows if r.get("expectation")),

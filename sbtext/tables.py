@@ -57,6 +57,7 @@ DOCUMENT_COLUMNS = [
     "kenmerk",
     "url",
     "format",
+    "page_numbering",
     "n_pages",
     "n_passages",
     "n_expectations",

@@ -20,10 +20,10 @@ from sbtext.records import Block, Page
 
 MARGIN = 0.12
 ALONE = re.compile(
-    r"^\s*(?:(?:pagina|page|blz\.?|p\.)\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$", re.I
+    r"^\s*(?:(?:pagina|page|blz\.?|p\.)\s*)?[-–—]?\s*(\d{1,3})\s*[-–—]?(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$", re.I
 )
-LEADING = re.compile(r"^\s*(\d{1,4})\s*(?:[|•·–—-]|\s{2,})\s*\D")
-TRAILING = re.compile(r"\D\s*(?:[|•·–—-]|\s{2,})\s*(\d{1,4})\s*$")
+LEADING = re.compile(r"^\s*(\d{1,3})\s*(?:[|•·–—-]|\s{2,})\s*\D")
+TRAILING = re.compile(r"\D\s*(?:[|•·–—-]|\s{2,})\s*(\d{1,3})\s*$")
 ROMAN = re.compile(r"^\s*([ivxlc]{1,7})\s*$", re.I)
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -37,18 +37,53 @@ def number_pages(pages: list[Page], labels: list[str]) -> tuple[list[Page], str]
     found = [_candidates(p) for p in pages]
     spread = _spread_offset(pages, found)
     if spread is not None:
-        split = [half for page in pages for half in _split_spread(page, spread)]
+        split = [half for page, cands in zip(pages, found) for half in _split_spread(page, spread, cands)]
         return split, "spread"
-    offset, support = _best_offset([(p.index, c) for p, cands in zip(pages, found) for c, _ in cands])
-    if offset is None or support < max(min(2, len(pages)), len(pages) // 5):
+    offsets = _page_offsets(pages, found)
+    if not any(o is not None for o in offsets):
         return [replace(p, numbering="index") for p in pages], "index"
     romans = _roman_labels(pages)
     out = []
-    for page in pages:
-        number = page.index + offset
+    for page, offset in zip(pages, offsets):
+        number = page.index + offset if offset is not None else 0
         label = str(number) if number >= 1 else romans.get(page.index, f"[{page.index}]")
         out.append(replace(page, label=label, numbering="printed"))
     return out, "printed"
+
+
+def _page_offsets(pages: list[Page], found: list[list[Candidate]]) -> list[int | None]:
+    """Printed number minus index for each page, where the print tells.
+
+    A page's number counts when the page before or after agrees on the offset (a run), or when
+    the document has one page and prints its own index. A page without such a number takes the
+    offset of the runs around it when both agree (a chapter opener), of the first run for the
+    pages before it (a cover is page 1 when page 2 prints 2), or of the last run when that is the
+    document's main numbering (the pages at the end). Bundles of documents, each numbered
+    from 1, get each part's own numbers.
+    """
+    options = [{n - p.index for n, _ in cands} for p, cands in zip(pages, found)]
+    if len(pages) == 1:
+        return [0 if 0 in options[0] else None]
+    own: list[int | None] = []
+    for k, offsets in enumerate(options):
+        near = (options[k - 1] if k else set()) | (options[k + 1] if k + 1 < len(options) else set())
+        shared = sorted(offsets & near, key=abs)
+        own.append(shared[0] if shared else None)
+    main = Counter(o for o in own if o is not None).most_common(1)
+    main_offset = main[0][0] if main else None
+    result: list[int | None] = []
+    for k, offset in enumerate(own):
+        if offset is None:
+            before = next((o for o in reversed(own[:k]) if o is not None), None)
+            after = next((o for o in own[k + 1 :] if o is not None), None)
+            if before is None and after is not None:
+                offset = after  # an unnumbered cover counts when the numbering reaches it
+            elif before is not None and (before == after or (after is None and before == main_offset)):
+                offset = before
+            elif main_offset is not None and main_offset in options[k]:
+                offset = main_offset
+        result.append(offset)
+    return result
 
 
 def _margin_blocks(page: Page) -> list[Block]:
@@ -70,20 +105,6 @@ def _candidates(page: Page) -> list[Candidate]:
     return out
 
 
-def _best_offset(pairs: list[tuple[int, int]]) -> tuple[int | None, int]:
-    """The offset (printed minus index) that most pages agree on, and how many do."""
-    per_page: dict[int, set[int]] = {}
-    for index, number in pairs:
-        per_page.setdefault(index, set()).add(number - index)
-    votes: Counter[int] = Counter()
-    for offsets in per_page.values():
-        votes.update(offsets)
-    if not votes:
-        return None, 0
-    offset, support = max(votes.items(), key=lambda kv: (kv[1], -abs(kv[0])))
-    return offset, support
-
-
 def _spread_offset(pages: list[Page], found: list[list[Candidate]]) -> int | None:
     """For documents of two-page spreads: c such that the left page of PDF page i is 2i + c."""
     pairs = []
@@ -97,9 +118,10 @@ def _spread_offset(pages: list[Page], found: list[list[Candidate]]) -> int | Non
     return votes.most_common(1)[0][0]
 
 
-def _split_spread(page: Page, offset: int) -> list[Page]:
+def _split_spread(page: Page, offset: int, printed: list[Candidate]) -> list[Page]:
     if page.width is not None and page.height is not None and page.width <= page.height:
-        number = 2 * page.index + offset
+        # A single page among spreads (the cover): its own number, else the next spread's count.
+        number = printed[0][0] if printed else 2 * page.index + offset + 1
         return [replace(page, label=str(number) if number >= 1 else f"[{page.index}]", numbering="spread")]
     left_number = 2 * page.index + offset
     halves = []
