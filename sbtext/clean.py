@@ -29,8 +29,9 @@ BULLET = re.compile(
     rf"^\s*(?:[{SYMBOL_BULLETS}]\s*(?=\S)|[\-–—*]\s+|[oe¢](?=\s+\w)\s+|9(?=\s+[A-Z])\s+"
     r"|\(?\d{1,2}[.)](?=\s+\S)\s+|\(?[a-z][.)](?=\s+\S)\s+)"
 )
-BULLET_ALONE = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}oe]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s*$")
-NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z][.)])\s+[A-ZÀ-Ý]")
+SYMBOL_BULLET = re.compile(rf"^\s*[{BULLET_GLYPHS}]")
+BULLET_ALONE = re.compile(rf"^\s*[{BULLET_GLYPHS}]\s*$")
+NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Za-z][.)])\s+[A-ZÀ-Ý]")
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:pagina|page|blz\.?|p\.)\s*\d+(?:\s*(?:van|of|/)\s*\d+)?|[-–]?\s*\d{1,4}\s*[-–]?|\d{1,4}\s*/\s*\d{1,4}|[ivxlc]{1,6})\s*$",
     re.I,
@@ -329,7 +330,9 @@ def _styled_heading(block: Block, style: Style) -> bool:
     text = block.text.strip()
     if not style.size or not block.size or not text or len(text) > 120 or len(text.split()) > 15:
         return False
-    if text.endswith((".", ";", ",")) or BULLET.match(text) or not (text[:1].isupper() or text[:1].isdigit()):
+    if text.endswith((".", ";", ",")) or SYMBOL_BULLET.match(text):
+        return False
+    if not (text[:1].isupper() or text[:1].isdigit() or NUMBERED_HEADING.match(text.capitalize())):
         return False
     larger = block.size >= 1.15 * style.size
     bolder = block.bold and not style.bold and block.size >= 0.95 * style.size
