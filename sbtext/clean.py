@@ -29,6 +29,7 @@ BULLET = re.compile(
     rf"^\s*(?:[{SYMBOL_BULLETS}]\s*(?=\S)|[\-–—*]\s+|[oe¢](?=\s+\w)\s+|9(?=\s+[A-Z])\s+"
     r"|\(?\d{1,2}[.)](?=\s+\S)\s+|\(?[a-z][.)](?=\s+\S)\s+)"
 )
+MARKER_ALONE = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]|\(?(?:\d{{1,2}}|[a-zA-Z]|[ivx]{{1,4}})[.)])\s*$")
 SYMBOL_BULLET = re.compile(rf"^\s*[{BULLET_GLYPHS}]")
 BULLET_ALONE = re.compile(rf"^\s*[{BULLET_GLYPHS}]\s*$")
 NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Za-z][.)])\s+[A-ZÀ-Ý]")
@@ -162,6 +163,7 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
     margin = {id(b) for b in _margin_lines(page)} if removable else set()
     letter = _is_letter_page(page)
     skipping = awaiting_value = False
+    last: Block | None = None  # the last line taken for the sidebar or address block
     for block in page.blocks:
         text = block.text.strip()
         if block.kind != "line":
@@ -175,16 +177,37 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
             sidebar.append(text)
         elif (id(block) in margin and _norm(text) in removable) or (PAGE_NUMBER.match(text) and _in_margin(block)):
             continue
-        elif letter and (_is_label(text) or ADDRESS_LINE.match(text) or (skipping and not _looks_like_body(text))):
+        elif letter and (_is_label(text) or ADDRESS_LINE.match(text) or (skipping and _continues(block, last))):
             sidebar.append(text)
             label_only = _is_bare_label(text)
             awaiting_value = label_only
-            skipping = label_only or _starts_sidebar_block(text) or (skipping and not _looks_like_body(text))
+            skipping = (
+                label_only
+                or _starts_sidebar_block(text)
+                or (skipping and _continues(block, last) and not awaiting_value)
+            )
+            last = block
         elif _is_footnote_line(block, body_height, notes):
             notes.append(block)
         else:
             body.append(block)
     return body, notes, _sidebar_meta(sidebar)
+
+
+def _continues(block: Block, last: Block | None) -> bool:
+    """A line that goes on with the sidebar or address block before it: in text without
+    geometry, any short line; in a PDF, the next line of the same column or the same row."""
+    if _looks_like_body(block.text.strip()):
+        return False
+    if block.top is None or last is None or last.top is None:
+        return True
+    height = max(block.height or 0.0, last.height or 0.0, 0.005)
+    same_row = abs(block.top - last.top) < 0.5 * height
+    below = (
+        abs((block.x0 or 0) - (last.x0 or 0)) < 0.05
+        and -0.5 * height <= block.top - (last.bottom or last.top) < 2.5 * height
+    )
+    return same_row or below
 
 
 def _is_label(text: str) -> bool:
@@ -531,6 +554,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     row has two or more cells of which at most one reads as prose (six words or more); two or
     more such rows on a page make a table. Other lines pass through unchanged.
     """
+    blocks = _join_markers(blocks)
     lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
     rows = _rows(lines)
     toc = [r for r in rows if _is_toc_row(r)]
@@ -555,6 +579,24 @@ def find_tables(blocks: list[Block]) -> list[Block]:
         if id(block) in marked:
             text, kind = marked[id(block)]
             out.append(replace(block, text=text, kind=kind))
+        else:
+            out.append(block)
+    return out
+
+
+def _join_markers(blocks: list[Block]) -> list[Block]:
+    """A list marker ("a.", "3)", "•") printed apart from its item on the same row joins it."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.kind == block.kind == "line"
+            and MARKER_ALONE.match(previous.text)
+            and _same_row(previous, block)
+            and (previous.x0 or 0) < (block.x0 or 0)
+        ):
+            out[-1] = replace(block, text=f"{previous.text.strip()} {block.text.strip()}", x0=previous.x0)
         else:
             out.append(block)
     return out

@@ -183,10 +183,12 @@ class _Line:
         """The same character drawn again on (almost) the same spot: a bold effect. The letters
         of a ligature ("ff", "tt") follow each other with one shared box: they are not."""
         tolerance = 0.35 * (glyph.top - glyph.bottom)
+        across = 0.35 * max(glyph.right - glyph.left, 0.1)
         x = round(glyph.left)
         for key in ((glyph.char, x - 1), (glyph.char, x), (glyph.char, x + 1)):
             for other in self.seen.get(key, ()):
-                if abs(other.bottom - glyph.bottom) < tolerance and not _ligature(other, glyph):
+                near = abs(other.left - glyph.left) < across and abs(other.bottom - glyph.bottom) < tolerance
+                if near and not _ligature(other, glyph):
                     return True
         return False
 
