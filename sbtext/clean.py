@@ -122,8 +122,14 @@ def _norm(text: str) -> str:
 def _margin_lines(page: Page) -> list[Block]:
     lines = [b for b in page.blocks if b.kind == "line" and b.text.strip()]
     if lines and lines[0].top is not None:
-        return [b for b in lines if (b.top or 0) < 0.1 or (b.bottom or 0) > 0.9]
+        return [
+            b for b in lines if (b.top or 0) < 0.1 or (b.bottom or 0) > 0.9 or (b.x0 or 0) > 0.9 or _in_left_edge(b)
+        ]
     return lines[:1] + lines[-1:]
+
+
+def _in_left_edge(block: Block) -> bool:
+    return block.x1 is not None and block.x1 < 0.1
 
 
 def _repeated_margins(pages: Iterable[Page]) -> set[str]:
@@ -137,18 +143,9 @@ def _repeated_margins(pages: Iterable[Page]) -> set[str]:
     return {line for line, n in counts.items() if n >= threshold and line.strip("# ")}
 
 
-def _is_sidebar_geometry(block: Block, page: Page) -> bool:
-    """A letter's sidebar: short lines at the right of a page that prints sidebar labels there."""
-    if block.x0 is None or block.x0 < 0.68 or len(block.text) > 80:
-        return False
-    return _has_sidebar(page)
-
-
-def _has_sidebar(page: Page) -> bool:
-    left = any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
-    return left and any(
-        b.x0 is not None and b.x0 >= 0.6 and SIDEBAR_LABEL.match(b.text) and len(b.text) < 40 for b in page.blocks
-    )
+def _is_sidebar_geometry(block: Block, letter: bool) -> bool:
+    """A letter's sidebar: short lines at the right of a letter's page."""
+    return letter and block.x0 is not None and block.x0 >= 0.68 and len(block.text) <= 80
 
 
 def _in_margin(block: Block) -> bool:
@@ -162,6 +159,7 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
     sidebar: list[str] = []
     margin = {id(b) for b in _margin_lines(page)} if removable else set()
     letter = _is_letter_page(page)
+    sidebar_column = letter and any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
     skipping = awaiting_value = False
     last: Block | None = None  # the last line taken for the sidebar or address block
     for block in page.blocks:
@@ -173,7 +171,7 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
             skipping = awaiting_value
             body.append(block)
             continue
-        if _is_sidebar_geometry(block, page):
+        if _is_sidebar_geometry(block, sidebar_column):
             sidebar.append(text)
         elif (id(block) in margin and _norm(text) in removable) or (PAGE_NUMBER.match(text) and _in_margin(block)):
             continue

@@ -17,6 +17,7 @@ spread.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -133,11 +134,11 @@ def _glyph_lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
     refs = [ctypes.byref(v) for v in values]
     get_box, raw = pdfium_c.FPDFText_GetCharBox, textpage.raw
     lines: list[list[_Glyph]] = []
-    line = _Line()
+    line = _Line(raw)
     for k, char in enumerate(_page_text(textpage)):
         if char in LINE_BREAKS:
             lines.append(line.glyphs)
-            line = _Line()
+            line = _Line(raw)
             continue
         if char.isspace():
             line.space(k)
@@ -151,7 +152,7 @@ def _glyph_lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
             continue
         if line.last is not None and line.breaks(glyph):
             lines.append(line.glyphs)
-            line = _Line()
+            line = _Line(raw)
         line.add(glyph)
     lines.append(line.glyphs)
     return [g for g in lines if any(not x.char.isspace() for x in g)]
@@ -160,7 +161,8 @@ def _glyph_lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
 class _Line:
     """The glyphs of one visual line as it is being read, with its vertical extent."""
 
-    def __init__(self) -> None:
+    def __init__(self, raw: object = None) -> None:
+        self.raw = raw
         self.glyphs: list[_Glyph] = []
         self.last: _Glyph | None = None
         self.low = self.high = 0.0
@@ -192,6 +194,16 @@ class _Line:
                     return True
         return False
 
+    def _runs_vertically(self, last: _Glyph, glyph: _Glyph) -> bool:
+        """Text set at a right angle (a label up the page's edge) goes on glyph after glyph."""
+        if self.raw is None:
+            return False
+        near = abs(glyph.left - last.left) < 2 * (last.right - last.left) + 1
+        step = min(abs(glyph.bottom - last.top), abs(last.bottom - glyph.top))
+        if not near or step > 2 * max(last.right - last.left, glyph.right - glyph.left, 1.0):
+            return False
+        return all(abs(math.sin(pdfium_c.FPDFText_GetCharAngle(self.raw, g.index))) > 0.7 for g in (last, glyph))
+
     def breaks(self, glyph: _Glyph) -> bool:
         """The glyph starts another line: another baseline, a step back, a wide gap."""
         last = self.last
@@ -199,7 +211,7 @@ class _Line:
         size = max(min(self.high - self.low, 3 * (last.top - last.bottom)), glyph.top - glyph.bottom, 1.0)
         middle = (glyph.bottom + glyph.top) / 2
         if middle < self.low - 0.2 * size or middle > self.high + 0.2 * size:
-            return True
+            return not self._runs_vertically(last, glyph)
         if last.char in HYPHEN_MARKS and glyph.left < last.left:
             return True
         gap = glyph.left - last.right
