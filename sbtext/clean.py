@@ -319,7 +319,7 @@ def repair_hyphen(left: str, right: str) -> str:
 
 def _ends_with_hyphen(text: str) -> bool:
     t = text.rstrip()
-    return t.endswith(SOFT_HYPHEN) or (t.endswith("-") and len(t) > 1 and t[-2].isalpha())
+    return t.endswith(SOFT_HYPHEN) or (t.endswith("-") and len(t) > 1 and t[-2].isalnum())
 
 
 class Style(NamedTuple):
@@ -541,6 +541,7 @@ def _assemble(page: Page, body: list[Block], notes: list[Block], style: Style = 
 TOC_ENTRY = re.compile(
     r"^(?P<title>.*?[^\W\d_].*?)\s*(?:\.{2,}|…+|(?:\s*\.\s*){3,})\s*(?P<page>\d{1,3}|[ivxlc]{1,6})\s*$", re.I
 )
+LEADERS = re.compile(r"\s*(?:\.\s*){3,}$")
 PAGE_REF = re.compile(r"^\s*(\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
 
 
@@ -556,6 +557,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
     rows = _rows(lines)
     toc = [r for r in rows if _is_toc_row(r)]
+    toc = toc if len(toc) >= 3 else []
     multi = [r for r in rows if len(r) >= 2 and r not in toc]
     tabular = [r for r in multi if sum(len(c.text.split()) >= 6 for c in r) <= 1]
     if len(tabular) * 2 < len(multi):
@@ -567,7 +569,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
             continue
         for row in group:
             cells = sorted(row, key=lambda b: b.x0 or 0.0)
-            texts = [TOC_ENTRY.sub(r"\g<title> … \g<page>", c.text.strip()) for c in cells]
+            texts = [LEADERS.sub("", TOC_ENTRY.sub(r"\g<title> … \g<page>", c.text.strip())) for c in cells]
             marked[id(row[0])] = (joiner.join(texts), kind)
             absorbed.update(id(c) for c in row[1:])
     out = []
@@ -583,20 +585,30 @@ def find_tables(blocks: list[Block]) -> list[Block]:
 
 
 def _join_markers(blocks: list[Block]) -> list[Block]:
-    """A list marker ("a.", "3)", "•") printed apart from its item on the same row joins it."""
-    out: list[Block] = []
+    """A list marker ("a.", "3)", "•") printed apart from its item, before or after it in the
+    content stream, joins the nearest line to its right on the same row."""
+    markers = [b for b in blocks if b.kind == "line" and b.top is not None and MARKER_ALONE.match(b.text)]
+    if not markers:
+        return blocks
+    lines = [b for b in blocks if b.kind == "line" and b.top is not None and not MARKER_ALONE.match(b.text)]
+    target_of: dict[int, Block] = {}
+    used: set[int] = set()
+    for marker in markers:
+        right = [
+            b for b in lines if id(b) not in target_of and _same_row(marker, b) and (b.x0 or 0.0) > (marker.x0 or 0.0)
+        ]
+        if right:
+            target = min(right, key=lambda b: b.x0 or 0.0)
+            target_of[id(target)] = marker
+            used.add(id(marker))
+    out = []
     for block in blocks:
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and previous.kind == block.kind == "line"
-            and MARKER_ALONE.match(previous.text)
-            and _same_row(previous, block)
-            and (previous.x0 or 0) < (block.x0 or 0)
-        ):
-            out[-1] = replace(block, text=f"{previous.text.strip()} {block.text.strip()}", x0=previous.x0)
-        else:
-            out.append(block)
+        if id(block) in used:
+            continue
+        marker = target_of.get(id(block))
+        if marker is not None:
+            block = replace(block, text=f"{marker.text.strip()} {block.text.strip()}", x0=marker.x0)
+        out.append(block)
     return out
 
 

@@ -92,7 +92,8 @@ def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Character bounds of the sentences, with abbreviation and lower-case splits undone."""
+    """Character bounds of the sentences, with abbreviation and lower-case splits undone and
+    pieces without a letter or digit (a closing quote mark) kept with their sentence."""
     bounds: list[tuple[int, int]] = []
     whole = doc.text
     for sent in doc.sents:
@@ -101,11 +102,17 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
         end = sent.end_char - (len(text) - len(text.rstrip()))
         if start >= end:
             continue
-        if bounds and _wrong_split(whole, bounds[-1], start):
+        if bounds and (_wrong_split(whole, bounds[-1], start) or not _has_word(whole[start:end])):
             bounds[-1] = (bounds[-1][0], end)
+        elif bounds and not _has_word(whole[bounds[-1][0] : bounds[-1][1]]):
+            bounds[-1] = (bounds[-1][0], end)  # a stray quote mark or bullet opens the next sentence
         else:
             bounds.append((start, end))
     return bounds
+
+
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _wrong_split(text: str, previous: tuple[int, int], start: int) -> bool:
