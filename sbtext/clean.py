@@ -91,8 +91,8 @@ def clean_document(doc: Document) -> Document:
             found.setdefault(key, value)
         pages.append(_assemble(page, find_tables(body), notes, style))
     found.setdefault("title", _first_heading(pages))
-    meta = doc.meta.fill(**found, page_numbering=_numbering(doc.pages))
-    return Document(meta=meta.fill(source=meta.title), pages=tuple(pages))
+    filled = doc.meta.fill(**found, page_numbering=_numbering(doc.pages))
+    return Document(meta=filled.fill(source=filled.title), pages=tuple(pages))
 
 
 def _numbering(pages: Iterable[Page]) -> str:
@@ -564,7 +564,8 @@ def find_tables(blocks: list[Block]) -> list[Block]:
         tabular = []  # mostly prose side by side: columns of text, not a table
     marked: dict[int, tuple[str, BlockKind]] = {}
     absorbed: set[int] = set()
-    for group, kind, joiner in ((toc, "toc", " … "), (tabular, "table", " | ")):
+    groups: tuple[tuple[list[list[Block]], BlockKind, str], ...] = ((toc, "toc", " … "), (tabular, "table", " | "))
+    for group, kind, joiner in groups:
         if len(group) < (3 if kind == "toc" else 2):
             continue
         for row in group:
@@ -605,9 +606,9 @@ def _join_markers(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if id(block) in used:
             continue
-        marker = target_of.get(id(block))
-        if marker is not None:
-            block = replace(block, text=f"{marker.text.strip()} {block.text.strip()}", x0=marker.x0)
+        found = target_of.get(id(block))
+        if found is not None:
+            block = replace(block, text=f"{found.text.strip()} {block.text.strip()}", x0=found.x0)
         out.append(block)
     return out
 

@@ -50,7 +50,7 @@ class _Glyph(NamedTuple):
     right: float
     bottom: float
     top: float
-    index: int
+    k: int  # the character's index in pdfium's page text
 
 
 def read_pdf(path: Path) -> list[Page]:
@@ -202,7 +202,7 @@ class _Line:
         step = min(abs(glyph.bottom - last.top), abs(last.bottom - glyph.top))
         if not near or step > 2 * max(last.right - last.left, glyph.right - glyph.left, 1.0):
             return False
-        return all(abs(math.sin(pdfium_c.FPDFText_GetCharAngle(self.raw, g.index))) > 0.7 for g in (last, glyph))
+        return all(abs(math.sin(pdfium_c.FPDFText_GetCharAngle(self.raw, g.k))) > 0.7 for g in (last, glyph))
 
     def breaks(self, glyph: _Glyph) -> bool:
         """The glyph starts another line: another baseline, a step back, a wide gap."""
@@ -220,7 +220,7 @@ class _Line:
 
 def _ligature(a: _Glyph, b: _Glyph) -> bool:
     same_box = abs(a.left - b.left) < 0.01 and abs(a.right - b.right) < 0.01 and abs(a.bottom - b.bottom) < 0.01
-    return same_box and b.index - a.index == 1
+    return same_box and b.k - a.k == 1
 
 
 def _inked(line: list[_Glyph]) -> list[_Glyph]:
@@ -240,8 +240,8 @@ def _block(textpage: pdfium.PdfTextPage, line: list[_Glyph], width: float, heigh
             char = "\x02" if k == len(line) - 1 or not line[k + 1 :] else ""
         text += char
     first = inked[0]
-    size = _font_size(textpage, first.index)
-    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first.index)
+    size = _font_size(textpage, first.k)
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first.k)
     left = min(g.left for g in inked)
     right = max(g.right for g in inked)
     top = max(g.top for g in inked)
