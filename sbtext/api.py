@@ -312,7 +312,13 @@ def _run_info(
             "trained_on": (tagger.models.manifest or {}).get("training_files", {}),
         },
         "inputs": [
-            {"doc_id": d["doc_id"], "path": Path(d["path"]).name, "sha256": d["sha256"], "status": d["status"]}
+            {
+                "doc_id": d["doc_id"],
+                "path": Path(d["path"]).name,
+                "sha256": d["sha256"],
+                "status": d["status"],
+                "page_numbering": d.get("page_numbering", ""),
+            }
             for d in documents
         ],
         "counts": {

@@ -18,30 +18,39 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import NamedTuple
 
 from sbtext.records import Block, BlockKind, Document, Page, Span
 
 SOFT_HYPHEN = "\x02"
+SYMBOL_BULLETS = "•·▪■◦●‣∙○□➢►▶▸✓✔✗❖◆◇♦➤→⇒\u2043\u25aa\u25ab\u25cf\u25cb\uf000-\uf8ff"
+BULLET_GLYPHS = SYMBOL_BULLETS + "\\-–—*"
 BULLET = re.compile(
-    r"^\s*(?:[•·▪■◦●‣∙○□➢►✓\-–—*]|[oe¢](?=\s+\w)|9(?=\s+[A-Z])|\d{1,2}[.)](?=\s+\S)|[a-z][.)](?=\s+\S))\s+"
+    rf"^\s*(?:[{SYMBOL_BULLETS}]\s*(?=\S)|[\-–—*]\s+|[oe¢](?=\s+\w)\s+|9(?=\s+[A-Z])\s+"
+    r"|\(?\d{1,2}[.)](?=\s+\S)\s+|\(?[a-z][.)](?=\s+\S)\s+)"
 )
+MARKER_ALONE = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]|\(?(?:\d{{1,2}}|[a-zA-Z]|[ivx]{{1,4}})[.)])\s*$")
+SYMBOL_BULLET = re.compile(rf"^\s*[{BULLET_GLYPHS}]")
+BULLET_ALONE = re.compile(rf"^\s*[{BULLET_GLYPHS}]\s*$")
+NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Za-z][.)])\s+[A-ZÀ-Ý]")
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:pagina|page|blz\.?|p\.)\s*\d+(?:\s*(?:van|of|/)\s*\d+)?|[-–]?\s*\d{1,4}\s*[-–]?|\d{1,4}\s*/\s*\d{1,4}|[ivxlc]{1,6})\s*$",
     re.I,
 )
 SIDEBAR_LABEL = re.compile(
-    r"^\s*(retouradres|bezoekadres|postadres|datum|kenmerk|ons kenmerk|uw kenmerk|uw brief(?: van)?|"
+    r"^\s*>?\s*(retouradres|bezoekadres|postadres|datum|kenmerk|ons kenmerk|uw kenmerk|uw brief(?: van)?|"
     r"bijlage\(n\)|bijlagen|bijlage|betreft|onderwerp|contactpersoon|inlichtingen|doorkiesnummer|"
     r"telefoon|e-mail|t|e|www\.\S+|directoraat[- ]generaal.*|directie .*|ministerie van .*|"
     r"correspondentie uitsluitend.*|ons nummer|referentie)(?=\s|:|$)\s*:?\s*(.*)$",
     re.I,
 )
 ADDRESS_LINE = re.compile(
-    r"^\s*(retouradres\b.*|postbus \d+.*|\d{4}\s?[A-Z]{2}\s+\S.*|aan de (voorzitter|minister|leden|staatssecretaris)\b.*|"
+    r"^\s*>?\s*(retouradres\b.*|postbus \d+.*|\d{4}\s?[A-Z]{2}\s+\S.*|aan de (voorzitter|minister|leden|staatssecretaris)\b.*|"
     r"(de )?voorzitter van de (tweede|eerste) kamer.*|der staten-generaal|www\.rijksoverheid\.nl|"
     r"[A-Z][a-z]+(plein|straat|laan|weg|kade|gracht) \d+.*)\s*$",
     re.I,
 )
+LETTER_LABELS = {"datum", "kenmerk", "ons kenmerk", "uw kenmerk", "betreft", "onderwerp", "bijlage(n)", "uw brief"}
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -70,17 +79,37 @@ SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
 
 
 def clean_document(doc: Document) -> Document:
-    """Clean every page and fill date, kenmerk and title from the sidebar where missing."""
+    """Clean every page and fill date, kenmerk, title and page numbering from the document."""
     removable = _repeated_margins(doc.pages)
     body_height = _body_height(b for page in doc.pages for b in page.blocks)
+    style = body_style(b for page in doc.pages for b in page.blocks)
     found: dict[str, str] = {}
     pages = []
     for page in doc.pages:
         body, notes, meta = _split_page(page, removable, body_height)
         for key, value in meta.items():
             found.setdefault(key, value)
-        pages.append(_assemble(page, body, notes))
-    return Document(meta=doc.meta.fill(**found), pages=tuple(pages))
+        pages.append(_assemble(page, find_tables(body), notes, style))
+    found.setdefault("title", _first_heading(pages))
+    filled = doc.meta.fill(**found, page_numbering=_numbering(doc.pages))
+    return Document(meta=filled.fill(source=filled.title), pages=tuple(pages))
+
+
+def _numbering(pages: Iterable[Page]) -> str:
+    kinds = {p.numbering for p in pages}
+    for kind in ("spread", "printed", "labels"):
+        if kind in kinds:
+            return kind
+    return "index"
+
+
+def _first_heading(pages: list[Page]) -> str:
+    for page in pages:
+        for span in page.spans:
+            text = page.text[span.start : span.end]
+            if span.kind == "heading" and len(text.split()) >= 2:
+                return text
+    return ""
 
 
 # -- what is not body text ------------------------------------------------------------------
@@ -93,8 +122,14 @@ def _norm(text: str) -> str:
 def _margin_lines(page: Page) -> list[Block]:
     lines = [b for b in page.blocks if b.kind == "line" and b.text.strip()]
     if lines and lines[0].top is not None:
-        return [b for b in lines if (b.top or 0) < 0.1 or (b.bottom or 0) > 0.9]
+        return [
+            b for b in lines if (b.top or 0) < 0.1 or (b.bottom or 0) > 0.9 or (b.x0 or 0) > 0.9 or _in_left_edge(b)
+        ]
     return lines[:1] + lines[-1:]
+
+
+def _in_left_edge(block: Block) -> bool:
+    return block.x1 is not None and block.x1 < 0.1
 
 
 def _repeated_margins(pages: Iterable[Page]) -> set[str]:
@@ -103,14 +138,18 @@ def _repeated_margins(pages: Iterable[Page]) -> set[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         counts.update({_norm(b.text) for b in _margin_lines(page) if len(b.text) <= 100})
-    threshold = max(2, len(pages) // 2)
+    # Even and odd pages often carry different running heads: each is on a quarter of the pages.
+    threshold = max(2, len(pages) // 4)
     return {line for line, n in counts.items() if n >= threshold and line.strip("# ")}
 
 
-def _is_sidebar_geometry(block: Block, page: Page) -> bool:
-    if block.x0 is None or block.x0 < 0.68:
-        return False
-    return any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
+def _is_sidebar_geometry(block: Block, letter: bool) -> bool:
+    """A letter's sidebar: short lines at the right of a letter's page."""
+    return letter and block.x0 is not None and block.x0 >= 0.68 and len(block.text) <= 80
+
+
+def _in_margin(block: Block) -> bool:
+    return block.top is None or block.top < 0.12 or (block.bottom or 0) > 0.88
 
 
 def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[list[Block], list[Block], dict[str, str]]:
@@ -119,7 +158,10 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
     notes: list[Block] = []
     sidebar: list[str] = []
     margin = {id(b) for b in _margin_lines(page)} if removable else set()
+    letter = _is_letter_page(page)
+    sidebar_column = letter and any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
     skipping = awaiting_value = False
+    last: Block | None = None  # the last line taken for the sidebar or address block
     for block in page.blocks:
         text = block.text.strip()
         if block.kind != "line":
@@ -129,20 +171,59 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
             skipping = awaiting_value
             body.append(block)
             continue
-        if _is_sidebar_geometry(block, page):
+        if _is_sidebar_geometry(block, sidebar_column):
             sidebar.append(text)
-        elif (id(block) in margin and _norm(text) in removable) or PAGE_NUMBER.match(text):
+        elif (id(block) in margin and _norm(text) in removable) or (PAGE_NUMBER.match(text) and _in_margin(block)):
             continue
-        elif SIDEBAR_LABEL.match(text) or ADDRESS_LINE.match(text) or skipping:
+        elif letter and (_is_label(text) or ADDRESS_LINE.match(text) or (skipping and _continues(block, last))):
             sidebar.append(text)
             label_only = _is_bare_label(text)
             awaiting_value = label_only
-            skipping = label_only or _starts_sidebar_block(text) or (skipping and not _looks_like_body(text))
+            skipping = (
+                label_only
+                or _starts_sidebar_block(text)
+                or (skipping and _continues(block, last) and not awaiting_value)
+            )
+            last = block
         elif _is_footnote_line(block, body_height, notes):
             notes.append(block)
         else:
             body.append(block)
     return body, notes, _sidebar_meta(sidebar)
+
+
+def _continues(block: Block, last: Block | None) -> bool:
+    """A line that goes on with the sidebar or address block before it: in text without
+    geometry, any short line; in a PDF, the next line of the same column or the same row."""
+    if _looks_like_body(block.text.strip()):
+        return False
+    if block.top is None or last is None or last.top is None:
+        return True
+    height = max(block.height or 0.0, last.height or 0.0, 0.005)
+    same_row = abs(block.top - last.top) < 0.5 * height
+    below = (
+        abs((block.x0 or 0) - (last.x0 or 0)) < 0.05
+        and -0.5 * height <= block.top - (last.bottom or last.top) < 2.5 * height
+    )
+    return same_row or below
+
+
+def _is_label(text: str) -> bool:
+    """A sidebar label as printed: capitalised ("Datum", "Kenmerk", "> Retouradres ...")."""
+    return text.lstrip("> ")[:1].isupper() and SIDEBAR_LABEL.match(text) is not None
+
+
+def _is_letter_page(page: Page) -> bool:
+    """A page of a letter: a return address, or two of the sidebar labels of a letter."""
+    labels = set()
+    for block in page.blocks:
+        text = block.text.strip()
+        if text.lstrip("> ").lower().startswith("retouradres"):
+            return True
+        m = SIDEBAR_LABEL.match(text)
+        if m and _is_label(text) and len(text) <= 60:
+            labels.add(m.group(1).lower())
+    return len(labels & LETTER_LABELS) >= 2
 
 
 def _is_bare_label(text: str) -> bool:
@@ -153,7 +234,7 @@ def _is_bare_label(text: str) -> bool:
 
 
 def _starts_sidebar_block(text: str) -> bool:
-    return text.lower().startswith(("directoraat", "correspondentie", "retouradres", "bezoekadres"))
+    return text.lstrip("> ").lower().startswith(("directoraat", "correspondentie", "retouradres", "bezoekadres"))
 
 
 def _looks_like_body(text: str) -> bool:
@@ -238,7 +319,55 @@ def repair_hyphen(left: str, right: str) -> str:
 
 def _ends_with_hyphen(text: str) -> bool:
     t = text.rstrip()
-    return t.endswith(SOFT_HYPHEN) or (t.endswith("-") and len(t) > 1 and t[-2].isalpha())
+    return t.endswith(SOFT_HYPHEN) or (t.endswith("-") and len(t) > 1 and t[-2].isalnum())
+
+
+class Style(NamedTuple):
+    """The body text's font size and whether most of it is bold, for telling headings apart."""
+
+    size: float = 0.0
+    bold: bool = False
+
+
+NO_STYLE = Style()
+
+
+def body_style(blocks: Iterable[Block]) -> Style:
+    """The font size and weight of most characters on the pages."""
+    sizes: Counter[float] = Counter()
+    bold = total = 0
+    for block in blocks:
+        if block.size:
+            sizes[round(block.size)] += len(block.text)
+            bold += len(block.text) if block.bold else 0
+            total += len(block.text)
+    if not sizes:
+        return Style()
+    return Style(size=float(sizes.most_common(1)[0][0]), bold=bold * 2 > total)
+
+
+def _styled_heading(block: Block, style: Style) -> bool:
+    """A PDF line set larger or bolder than the body, short and without final punctuation."""
+    text = block.text.strip()
+    if not style.size or not block.size or not text or len(text) > 120 or len(text.split()) > 15:
+        return False
+    if text.endswith((".", ";", ",")) or SYMBOL_BULLET.match(text):
+        return False
+    if not (text[:1].isupper() or text[:1].isdigit() or NUMBERED_HEADING.match(text.capitalize())):
+        return False
+    larger = block.size >= 1.15 * style.size
+    bolder = block.bold and not style.bold and block.size >= 0.95 * style.size
+    return (larger or bolder) and any(c.isalpha() for c in text)
+
+
+def _numbered_heading(text: str, prev: str, nxt: str) -> bool:
+    """ "2. Duurzaam land" on a line of its own, before a paragraph (not a numbered list)."""
+    if not NUMBERED_HEADING.match(text) or len(text) > 80 or len(text.split()) > 10:
+        return False
+    if text.endswith((*SENTENCE_FINAL[:-2], ",")):
+        return False
+    after_list = BULLET.match(nxt) is not None
+    return (not prev or prev.endswith(SENTENCE_FINAL)) and bool(nxt) and not after_list and nxt[:1].isupper()
 
 
 def _is_heading(text: str, prev: str, nxt: str) -> bool:
@@ -250,13 +379,14 @@ def _is_heading(text: str, prev: str, nxt: str) -> bool:
     return (not prev or prev.endswith(SENTENCE_FINAL)) and (not nxt or nxt[:1].isupper() or nxt[:1].isdigit())
 
 
-def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
+def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[str, BlockKind]]:
     """Join wrapped lines into paragraphs, bullet items and headings."""
     current = ""
     kind: BlockKind = "paragraph"
     texts = [b.text.replace("\u00ad", "").rstrip() for b in lines]
     gaps = _gaps(lines)
     following = _next_texts(texts)
+    pending = ""  # a bullet glyph printed alone before its item
     for i, text in enumerate(texts):
         stripped = text.strip()
         # Only the paragraph's end matters here; stripping all of it per line is quadratic.
@@ -267,7 +397,39 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
                 current, kind = "", "paragraph"
             continue
         nxt = following[i]
-        if BULLET.match(stripped):
+        if BULLET_ALONE.match(stripped):
+            if i and current == texts[i - 1].strip() and _same_row(lines[i], lines[i - 1]):
+                current, kind = f"{stripped} {current}", "bullet"  # the glyph drawn after its item
+            else:
+                pending = stripped
+            continue
+        if pending:
+            stripped, pending = f"{pending} {stripped}", ""
+            if current:
+                yield current.strip(), kind
+            current, kind = stripped, "bullet"
+            continue
+        if _styled_heading(lines[i], style):
+            if kind == "heading" and current and not gaps[i] and lines[i].size == lines[i - 1].size:
+                current = f"{current} {stripped}"
+            else:
+                if current:
+                    yield current.strip(), _heading_or_paragraph(current, kind)
+                current, kind = stripped, "heading"
+            continue
+        if kind == "heading" and current:
+            if stripped[:1].islower() and lines[i].size == lines[i - 1].size:
+                current, kind = f"{current} {stripped}", "paragraph"  # a paragraph set large
+                continue
+            yield current.strip(), _heading_or_paragraph(current, kind)
+            current, kind = "", "paragraph"
+            prev_text = ""
+        if _numbered_heading(stripped, prev_text, nxt) and lines[i].size is None:
+            if current:
+                yield current.strip(), kind
+            yield stripped, "heading"
+            current, kind = "", "paragraph"
+        elif BULLET.match(stripped):
             if current:
                 yield current.strip(), kind
             current, kind = stripped, "bullet"
@@ -288,7 +450,22 @@ def _paragraphs(lines: list[Block]) -> Iterator[tuple[str, BlockKind]]:
         else:
             current += f" {stripped}" if current else stripped  # in place: linear in the paragraph
     if current.strip():
-        yield current.strip(), kind
+        yield current.strip(), _heading_or_paragraph(current, kind)
+
+
+def _heading_or_paragraph(text: str, kind: BlockKind) -> BlockKind:
+    """A run of large or bold lines is a heading unless it reads as sentences."""
+    if kind != "heading":
+        return kind
+    text = text.strip()
+    sentences = re.search(r"[.!?]\s+[A-ZÀ-Ý]", text) or text.endswith((".", ";", ","))
+    return "paragraph" if sentences or len(text.split()) > 25 else "heading"
+
+
+def _same_row(a: Block, b: Block) -> bool:
+    if a.top is None or b.top is None:
+        return False
+    return abs(a.top - b.top) < 0.5 * max(a.height or 0.0, b.height or 0.0, 0.005)
 
 
 def _next_texts(texts: list[str]) -> list[str]:
@@ -341,7 +518,7 @@ def _structural(blocks: list[Block]) -> Iterator[tuple[str, BlockKind]]:
             yield text, kind
 
 
-def _assemble(page: Page, body: list[Block], notes: list[Block]) -> Page:
+def _assemble(page: Page, body: list[Block], notes: list[Block], style: Style = NO_STYLE) -> Page:
     parts: list[tuple[str, BlockKind]] = []
     run: list[Block] = []
     for block in [*body, Block("", kind="paragraph")]:
@@ -349,18 +526,122 @@ def _assemble(page: Page, body: list[Block], notes: list[Block]) -> Page:
             run.append(block)
             continue
         if run:
-            parts += _paragraphs(run)
+            parts += _paragraphs(run, style)
             run = []
         parts += _structural([block])
     parts += [(t, "footnote") for t, _ in _footnote_texts(notes)]
     text, spans = "", []
     for part, kind in parts:
         part = part.replace(SOFT_HYPHEN, "-")
+        if not any(c.isalnum() for c in part):
+            continue  # a stray bullet, rule or ornament: no words to read
         if text:
             text += "\n\n"
         spans.append(Span(len(text), len(text) + len(part), kind))
         text += part
     return replace(page, text=text, spans=tuple(spans), blocks=())
+
+
+# -- tables and tables of contents ---------------------------------------------------------------
+
+TOC_ENTRY = re.compile(
+    r"^(?P<title>.*?[^\W\d_].*?)\s*(?:\.{2,}|…+|(?:\s*\.\s*){3,})\s*(?P<page>\d{1,3}|[ivxlc]{1,6})\s*$", re.I
+)
+LEADERS = re.compile(r"\s*(?:\.\s*){3,}$")
+PAGE_REF = re.compile(r"^\s*(\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
+
+
+def find_tables(blocks: list[Block]) -> list[Block]:
+    """Turn PDF lines that form table rows or table-of-contents entries into one block per row.
+
+    A row is the lines that share a baseline. A table-of-contents entry ends in a page number
+    (after dot leaders or a wide gap); three or more on a page make a table of contents. A table
+    row has two or more cells of which at most one reads as prose (six words or more); two or
+    more such rows on a page make a table. Other lines pass through unchanged.
+    """
+    blocks = _join_markers(blocks)
+    lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
+    rows = _rows(lines)
+    toc = [r for r in rows if _is_toc_row(r)]
+    toc = toc if len(toc) >= 3 else []
+    multi = [r for r in rows if len(r) >= 2 and r not in toc]
+    tabular = [r for r in multi if sum(len(c.text.split()) >= 6 for c in r) <= 1]
+    if len(tabular) * 2 < len(multi):
+        tabular = []  # mostly prose side by side: columns of text, not a table
+    marked: dict[int, tuple[str, BlockKind]] = {}
+    absorbed: set[int] = set()
+    groups: tuple[tuple[list[list[Block]], BlockKind, str], ...] = ((toc, "toc", " … "), (tabular, "table", " | "))
+    for group, kind, joiner in groups:
+        if len(group) < (3 if kind == "toc" else 2):
+            continue
+        for row in group:
+            cells = sorted(row, key=lambda b: b.x0 or 0.0)
+            texts = [LEADERS.sub("", TOC_ENTRY.sub(r"\g<title> … \g<page>", c.text.strip())) for c in cells]
+            marked[id(row[0])] = (joiner.join(texts), kind)
+            absorbed.update(id(c) for c in row[1:])
+    out = []
+    for block in blocks:
+        if id(block) in absorbed:
+            continue
+        if id(block) in marked:
+            text, kind = marked[id(block)]
+            out.append(replace(block, text=text, kind=kind))
+        else:
+            out.append(block)
+    return out
+
+
+def _join_markers(blocks: list[Block]) -> list[Block]:
+    """A list marker ("a.", "3)", "•") printed apart from its item, before or after it in the
+    content stream, joins the nearest line to its right on the same row."""
+    markers = [b for b in blocks if b.kind == "line" and b.top is not None and MARKER_ALONE.match(b.text)]
+    if not markers:
+        return blocks
+    lines = [b for b in blocks if b.kind == "line" and b.top is not None and not MARKER_ALONE.match(b.text)]
+    target_of: dict[int, Block] = {}
+    used: set[int] = set()
+    for marker in markers:
+        right = [
+            b for b in lines if id(b) not in target_of and _same_row(marker, b) and (b.x0 or 0.0) > (marker.x0 or 0.0)
+        ]
+        if right:
+            target = min(right, key=lambda b: b.x0 or 0.0)
+            target_of[id(target)] = marker
+            used.add(id(marker))
+    out = []
+    for block in blocks:
+        if id(block) in used:
+            continue
+        found = target_of.get(id(block))
+        if found is not None:
+            block = replace(block, text=f"{found.text.strip()} {block.text.strip()}", x0=found.x0)
+        out.append(block)
+    return out
+
+
+def _rows(lines: list[Block]) -> list[list[Block]]:
+    rows: list[list[Block]] = []
+    for line in sorted(lines, key=lambda b: b.top or 0.0):
+        if rows and _same_row(rows[-1][0], line) and not _overlaps(rows[-1], line):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    order = {id(b): k for k, b in enumerate(lines)}
+    return [sorted(r, key=lambda b: order[id(b)]) for r in rows]
+
+
+def _overlaps(row: list[Block], line: Block) -> bool:
+    if line.x0 is None or line.x1 is None:
+        return True
+    return any(b.x0 is None or b.x1 is None or (b.x0 < line.x1 and line.x0 < b.x1) for b in row)
+
+
+def _is_toc_row(row: list[Block]) -> bool:
+    cells = sorted(row, key=lambda b: b.x0 or 0.0)
+    if len(cells) == 1:
+        return TOC_ENTRY.match(cells[0].text.strip()) is not None
+    first = " ".join(c.text for c in cells[:-1])
+    return bool(PAGE_REF.match(cells[-1].text)) and any(ch.isalpha() for ch in first) and len(first) <= 150
 
 
 def _footnote_texts(notes: list[Block]) -> Iterator[tuple[str, BlockKind]]:

@@ -94,7 +94,8 @@ def process_document(
             raise DocumentError(Errors.E041, path=str(path), stage="segment")
         stage = "tag"
         t0 = time.perf_counter()
-        labels = tagger.tag_spans([p.text for p in passages], spans) if options.tag else [None] * len(passages)
+        kinds = [p.kind for p in passages]
+        labels = tagger.tag_spans([p.text for p in passages], spans, kinds) if options.tag else [None] * len(passages)
         rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in zip(passages, labels)]
         timings["tag"] = _lap(t0)
     except Exception as e:  # one document never stops a run: every failure is a row
@@ -185,6 +186,7 @@ def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], sta
         "url": meta.url,
         "description": meta.description,
         "format": meta.fmt,
+        "page_numbering": meta.page_numbering,
         "n_pages": len(doc.pages) if doc else 0,
         "n_passages": len(rows),
         "n_expectations": sum(1 for r in rows if r.get("expectation")),

@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-BlockKind = Literal["line", "paragraph", "heading", "bullet", "footnote", "table_cell"]
-PassageKind = Literal["sentence", "heading", "bullet", "footnote"]
+BlockKind = Literal["line", "paragraph", "heading", "bullet", "footnote", "table_cell", "table", "toc"]
+PassageKind = Literal["sentence", "heading", "bullet", "footnote", "table", "toc"]
 
 
 @dataclass(frozen=True)
 class Block:
     """One piece of raw page text as a reader found it.
 
-    `x0`, `top`, `bottom` and `height` are fractions of the page size (PDF only); `None` for
-    formats without geometry.
+    `x0`, `x1`, `top`, `bottom` and `height` are fractions of the page size (PDF only); `None`
+    for formats without geometry. `size` is the font size in points and `bold` the weight of the
+    line's first glyph, where the reader knows them.
     """
 
     text: str
@@ -29,6 +30,9 @@ class Block:
     top: float | None = None
     bottom: float | None = None
     height: float | None = None
+    x1: float | None = None
+    size: float | None = None
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Page:
-    """One page. `label` is the printed page label, `index` the 1-based position."""
+    """One page. `label` is the printed page label, `index` the 1-based position in the file.
+
+    Two pages share an index when one PDF page holds a two-page spread. `numbering` says where
+    the label came from: labels (the PDF's page labels), printed (the numbers in the running
+    header or footer), spread, or index. `width` and `height` are in points (PDF only).
+    """
 
     index: int
     label: str
@@ -50,6 +59,9 @@ class Page:
     spans: tuple[Span, ...] = ()
     blocks: tuple[Block, ...] = ()
     n_images: int = 0
+    numbering: str = "index"
+    width: float | None = None
+    height: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class DocumentMeta:
     sha256: str = ""
     fmt: str = ""
     description: str = ""
+    page_numbering: str = ""
 
     def fill(self, **found: str) -> DocumentMeta:
         """Return a copy where empty fields take the values found in the document."""

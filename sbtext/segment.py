@@ -1,14 +1,19 @@
 """Clean pages -> passages: sentences, bullet items, headings and footnotes with offsets.
 
-Paragraphs are cut into sentences by the spaCy pipeline (the parser's sentences, or the rule
-sentencizer of the fallback); a split after a Dutch abbreviation or before a lower-case word is
-undone, whichever pipeline made it. Bullet items stay whole and carry their lead-in sentence as
-context. Every passage satisfies `page.text[char_start:char_end] == text`.
+Paragraphs, bullet items and footnotes are cut into sentences by the spaCy pipeline (the
+parser's sentences, or the rule sentencizer of the fallback); a split after a Dutch abbreviation
+or before a lower-case word is undone, whichever pipeline made it. A sentence longer than 1,000
+characters is cut at its semicolons. A bullet item is one passage of kind "bullet" (cut into
+its sentences only when longer than 1,000 characters) and carries its lead-in sentence as
+context. Headings, table rows and
+table-of-contents entries are passages as they are. Every passage satisfies
+`page.text[char_start:char_end] == text`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 
 from spacy.language import Language
@@ -18,7 +23,8 @@ from spacy.tokens import Span as SpacySpan
 from sbtext.nlp import ABBREVIATIONS
 from sbtext.records import Document, Page, Passage, PassageKind, Span
 
-SPLIT_KINDS = {"paragraph", "table_cell", "footnote"}
+SPLIT_KINDS = {"paragraph", "table_cell", "footnote", "bullet"}
+LONGEST = 1000  # characters: a longer sentence is cut at its semicolons where it has them
 
 
 def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
@@ -29,50 +35,65 @@ def split_passages(doc: Document, nlp: Language) -> Iterator[Passage]:
 
 def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iterator[tuple[Passage, SpacySpan | None]]:
     """Each passage with its tokens in the processed paragraph, so that tagging need not process
-    the text a second time (None for headings and bullets, which are not split). With `tagging`,
-    the paragraphs also pass the tagging components (the cue rules), once, here."""
+    the text a second time (None for headings, table rows and contents entries, which are not
+    split). With `tagging`, the paragraphs also pass the tagging components (the cue rules),
+    once, here. A bullet's context is the last sentence before its list, across a page break;
+    a heading ends it."""
     disable = [] if tagging else [n for n in nlp.pipe_names if n.startswith("sbtext_tag")]
-    jobs = [(page, span) for page in doc.pages for span in page.spans if span.kind in SPLIT_KINDS]
+    jobs = [(k, page, span) for k, page in enumerate(doc.pages) for span in page.spans if span.kind in SPLIT_KINDS]
     parsed = dict(
         zip(
-            ((page.index, span.start) for page, span in jobs),
-            nlp.pipe((page.text[span.start : span.end] for page, span in jobs), disable=disable),
+            ((k, span.start) for k, _, span in jobs),
+            nlp.pipe((page.text[span.start : span.end] for _, page, span in jobs), disable=disable),
         )
     )
     ids: dict[str, int] = {}
-    section = ""
-    for page in doc.pages:
-        lead_in = ""
+    section = lead_in = ""
+    for k, page in enumerate(doc.pages):
         for number, span in enumerate(page.spans, start=1):
             if span.kind == "heading":
-                section = page.text[span.start : span.end]
-            paragraph = parsed.get((page.index, span.start))
+                section, lead_in = page.text[span.start : span.end], ""
+            paragraph = parsed.get((k, span.start))
             for start, end in _pieces(page, span, paragraph):
                 passage = _passage(doc.doc_id, page, number, start, end, _kind(span), section, ids)
                 if span.kind == "bullet":
                     passage = _with_context(passage, lead_in)
-                else:
-                    lead_in = passage.text if span.kind != "footnote" else lead_in
+                elif span.kind in ("paragraph", "table_cell"):
+                    lead_in = passage.text
                 tokens = paragraph.char_span(start - span.start, end - span.start) if paragraph else None
                 yield passage, tokens
 
 
 def _kind(span: Span) -> PassageKind:
-    if span.kind in ("heading", "bullet", "footnote"):
+    if span.kind in ("heading", "bullet", "footnote", "table", "toc"):
         return span.kind  # type: ignore[return-value]
     return "sentence"
 
 
 def _pieces(page: Page, span: Span, parsed: Doc | None) -> Iterator[tuple[int, int]]:
-    if parsed is None:
+    if parsed is None or (span.kind == "bullet" and span.end - span.start <= LONGEST):
         yield span.start, span.end
         return
     for start, end in sentence_bounds(parsed):
-        yield span.start + start, span.start + end
+        for piece_start, piece_end in _clauses(parsed.text, start, end):
+            yield span.start + piece_start, span.start + piece_end
+
+
+def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A sentence, or the semicolon clauses of one longer than `LONGEST` characters."""
+    if end - start <= LONGEST or ";" not in text[start:end]:
+        yield start, end
+        return
+    for m in re.finditer(r"[^;]+(?:;|$)", text[start:end]):
+        piece = m.group(0)
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            yield start + m.start() + lead, start + m.start() + len(piece.rstrip())
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Character bounds of the sentences, with abbreviation and lower-case splits undone."""
+    """Character bounds of the sentences, with abbreviation and lower-case splits undone and
+    pieces without a letter or digit (a closing quote mark) kept with their sentence."""
     bounds: list[tuple[int, int]] = []
     whole = doc.text
     for sent in doc.sents:
@@ -81,11 +102,17 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
         end = sent.end_char - (len(text) - len(text.rstrip()))
         if start >= end:
             continue
-        if bounds and _wrong_split(whole, bounds[-1], start):
+        if bounds and (_wrong_split(whole, bounds[-1], start) or not _has_word(whole[start:end])):
             bounds[-1] = (bounds[-1][0], end)
+        elif bounds and not _has_word(whole[bounds[-1][0] : bounds[-1][1]]):
+            bounds[-1] = (bounds[-1][0], end)  # a stray quote mark or bullet opens the next sentence
         else:
             bounds.append((start, end))
     return bounds
+
+
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _wrong_split(text: str, previous: tuple[int, int], start: int) -> bool:

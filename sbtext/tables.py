@@ -58,6 +58,7 @@ DOCUMENT_COLUMNS = [
     "url",
     "description",
     "format",
+    "page_numbering",
     "n_pages",
     "n_passages",
     "n_expectations",

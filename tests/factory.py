@@ -428,3 +428,165 @@ BAD_FILES: dict[str, Callable[[Path], Path]] = {
     "xml_external_entity": xml_external_entity,
     "xml_entity_expansion": xml_entity_expansion,
 }
+
+
+# -- PDFs with the habits of real typesetting (one habit per file) --------------------------------
+# Each maker returns a `Fixture`; `sentinels` map a sentence to the printed page it must land on.
+
+PageDraw = Callable[[canvas.Canvas], None]
+
+
+def _pdf(path: Path, pages: list[PageDraw], pagesize: tuple[float, float] = A4) -> Path:
+    c = canvas.Canvas(str(path), pagesize=pagesize)
+    for draw in pages:
+        draw(c)
+        c.showPage()
+    c.save()
+    return path
+
+
+def make_overprint_pdf(directory: Path) -> Fixture:
+    """A bold effect made by drawing each line twice, a third of a point apart."""
+
+    def page(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica", 10)
+        for dx in (0.0, 0.3):
+            c.drawString(72 + dx, 700, "Voor effecten op de buurt geeft de gemeente ruimte.")
+        _lines(c, 72, 680, ["Daarna volgt gewone tekst zonder vet."])
+
+    path = _pdf(directory / "vet_overdrukt.pdf", [page])
+    sentinels = {"Voor effecten op de buurt geeft de gemeente ruimte.": "1"}
+    return Fixture(path, sentinels, ("VoVoor", "effeff", "geeft ft"))
+
+
+def make_hyphenated_pdf(directory: Path) -> Fixture:
+    """Words broken at the line end by a hyphen, and a line that opens with a year."""
+
+    def page(c: canvas.Canvas) -> None:
+        _lines(
+            c,
+            72,
+            700,
+            [
+                "De gemeente vraagt de mantel-",
+                "zorgers om hun ervaringen te delen.",
+                "In de periode 2023-",
+                "2026 loopt het programma door.",
+                "Sinds het akkoord van vorig jaar is er veel gebeurd en",
+                "2025 is door partijen hard gewerkt aan de buurtaanpak.",
+            ],
+        )
+
+    path = _pdf(directory / "afbreking.pdf", [page])
+    sentinels = {
+        "De gemeente vraagt de mantelzorgers om hun ervaringen te delen.": "1",
+        "In de periode 2023-2026 loopt het programma door.": "1",
+        "2025 is door partijen hard gewerkt aan de buurtaanpak.": "1",
+    }
+    return Fixture(path, sentinels, ("mantel zorgers", "mantel- zorgers"))
+
+
+def make_bullets_pdf(directory: Path) -> Fixture:
+    """A list whose bullet glyphs are drawn after their items, a bold heading, a footnote marker."""
+
+    def page(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 760, "Zorgplicht")
+        _lines(c, 72, 740, ["De Nederlandse Zorgautoriteit ziet toe op de zorgplicht van verzekeraars."])
+        _lines(c, 72, 715, ["Gemeenten zetten in op drie sporen:"])
+        items = [
+            "buurthuizen die open blijven;",
+            "vrijwilligers die worden ondersteund;",
+            "mantelzorgers die respijt krijgen.",
+        ]
+        _lines(c, 90, 700, items)
+        c.setFont("Helvetica", 10)
+        for k in range(len(items)):
+            c.drawString(76, 700 - 13 * k, "•")
+        _lines(c, 72, 650, ["Het rapport beschrijft een tweedeling"])
+        c.setFont("Helvetica", 6)
+        c.drawString(72 + c.stringWidth("Het rapport beschrijft een tweedeling", "Helvetica", 10), 654, "3")
+        _lines(c, 72, 637, ["in de toegang tot ondersteuning."])
+
+    path = _pdf(directory / "opsomming.pdf", [page])
+    sentinels = {
+        "De Nederlandse Zorgautoriteit ziet toe op de zorgplicht van verzekeraars.": "1",
+        "• buurthuizen die open blijven;": "1",
+        "• mantelzorgers die respijt krijgen.": "1",
+        "Het rapport beschrijft een tweedeling in de toegang tot ondersteuning.": "1",
+    }
+    return Fixture(path, sentinels, ("Zorgplicht De", "tweedeling3"))
+
+
+def make_offset_numbering_pdf(directory: Path) -> Fixture:
+    """Two unnumbered front pages, then pages printed 'Pagina 1 van 4' ... in the footer."""
+    pages: list[PageDraw] = []
+    sentinels = {}
+    for k in range(6):
+        sentence = f"Op dit blad staat zin nummer {k + 1} over de wijkaanpak."
+        printed = k - 1
+
+        def draw(c: canvas.Canvas, sentence: str = sentence, printed: int = printed) -> None:
+            _lines(c, 72, 700, [sentence])
+            if printed >= 1:
+                _lines(c, 260, 40, [f"Pagina {printed} van 4"], size=8)
+
+        pages.append(draw)
+        sentinels[sentence] = str(printed) if printed >= 1 else f"[{k + 1}]"
+    path = _pdf(directory / "nummering.pdf", pages)
+    return Fixture(path, sentinels, ("Pagina",))
+
+
+def make_spread_pdf(directory: Path) -> Fixture:
+    """Landscape sheets that each hold two printed pages side by side, numbered in the footer."""
+    width, height = A4[1], A4[0]
+    pages: list[PageDraw] = []
+    sentinels = {}
+    for k in range(3):
+        left, right = 2 * k + 2, 2 * k + 3
+        texts = (f"Links staat de tekst van pagina {left} over buren.", f"Rechts staat de tekst van pagina {right}.")
+
+        def draw(c: canvas.Canvas, left: int = left, right: int = right, texts: tuple[str, str] = texts) -> None:
+            _lines(c, 60, 500, [texts[0]])
+            _lines(c, width / 2 + 40, 500, [texts[1]])
+            _lines(c, 40, 30, [str(left)], size=8)
+            _lines(c, width - 50, 30, [str(right)], size=8)
+
+        pages.append(draw)
+        sentinels[texts[0]] = str(left)
+        sentinels[texts[1]] = str(right)
+    path = _pdf(directory / "spreads.pdf", pages, pagesize=(width, height))
+    return Fixture(path, sentinels)
+
+
+def make_contents_and_table_pdf(directory: Path) -> Fixture:
+    """A table of contents with dot leaders and a table of three columns."""
+
+    def contents(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 760, "Inhoud")
+        entries = [("Inleiding", 3), ("De sociale basis", 4), ("Afspraken met gemeenten", 7), ("Financiering", 9)]
+        c.setFont("Helvetica", 10)
+        for k, (title, number) in enumerate(entries):
+            c.drawString(72, 730 - 15 * k, f"{title} {'.' * 40}")
+            c.drawString(480, 730 - 15 * k, str(number))
+
+    def table(c: canvas.Canvas) -> None:
+        _lines(c, 72, 760, ["De tabel hieronder toont de middelen per jaar."])
+        rows = [("Onderdeel", "2025", "2026"), ("Buurthuizen", "1.200", "1.350"), ("Vrijwilligers", "800", "950")]
+        for k, row in enumerate(rows):
+            for x, cell in zip((72, 260, 400), row):
+                _lines(c, x, 730 - 15 * k, [cell])
+
+    path = _pdf(directory / "inhoud_tabel.pdf", [contents, table])
+    return Fixture(path, {"De tabel hieronder toont de middelen per jaar.": "2"})
+
+
+READING_CASES: dict[str, Callable[[Path], Fixture]] = {
+    "overprint_pdf": make_overprint_pdf,
+    "hyphenated_pdf": make_hyphenated_pdf,
+    "bullets_pdf": make_bullets_pdf,
+    "offset_numbering_pdf": make_offset_numbering_pdf,
+    "spread_pdf": make_spread_pdf,
+    "contents_and_table_pdf": make_contents_and_table_pdf,
+}

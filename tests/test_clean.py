@@ -66,3 +66,136 @@ def test_wrapped_lines_join_and_bullets_stay_apart():
     kinds = [s.kind for s in cleaned.spans]
     assert kinds == ["paragraph", "bullet", "bullet"]
     assert cleaned.text.split("\n\n")[0] == "Wij vragen gemeenten om de inzet van mantelzorgers te ondersteunen:"
+
+
+def placed(text: str, top: float, x0: float = 0.1, **style: object) -> Block:
+    """A PDF line at a position (fractions of the page), with an optional font size and weight."""
+    return Block(text, x0=x0, x1=min(1.0, x0 + 0.006 * len(text)), top=top, bottom=top + 0.012, height=0.012, **style)
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # a bullet glyph on a line of its own joins the item that follows
+        (
+            lines("Wij vragen gemeenten om:", "•", "buurthuizen open te houden."),
+            [("paragraph", "Wij vragen gemeenten om:"), ("bullet", "• buurthuizen open te houden.")],
+        ),
+        # the private-use bullet of Word's Symbol font, glued to its item
+        (
+            lines(
+                "Gemeenten zorgen voor:", "\uf0b7respijtzorg voor mantelzorgers;", "\uf0b7een vrijwilligerssteunpunt."
+            ),
+            [
+                ("paragraph", "Gemeenten zorgen voor:"),
+                ("bullet", "\uf0b7respijtzorg voor mantelzorgers;"),
+                ("bullet", "\uf0b7een vrijwilligerssteunpunt."),
+            ],
+        ),
+        (
+            lines("Drie sporen:", "▪ ontmoeting;", "◦ vrijwilligerswerk;", "– mantelzorg."),
+            [
+                ("paragraph", "Drie sporen:"),
+                ("bullet", "▪ ontmoeting;"),
+                ("bullet", "◦ vrijwilligerswerk;"),
+                ("bullet", "– mantelzorg."),
+            ],
+        ),
+        # a numbered heading in plain text does not swallow what follows
+        (
+            lines(
+                "2. Duurzaam land",
+                "Nederland staat voor een grote opgave. Gemeenten",
+                "werken daarin samen met bewoners.",
+            ),
+            [
+                ("heading", "2. Duurzaam land"),
+                ("paragraph", "Nederland staat voor een grote opgave. Gemeenten werken daarin samen met bewoners."),
+            ],
+        ),
+        # a stray bullet with no words is no block at all
+        (lines("Een zin over de wijk.", "", "•", ""), [("paragraph", "Een zin over de wijk.")]),
+    ],
+)
+def test_lists_and_headings_in_lines(blocks, expected):
+    page = clean_document(doc_of(blocks)).pages[0]
+    assert [(s.kind, page.text[s.start : s.end]) for s in page.spans] == expected
+
+
+@pytest.mark.parametrize(
+    ("blocks", "expected"),
+    [
+        # a bold line between body lines is a heading, never glued to the next sentence
+        (
+            (
+                placed("Zorgplicht", 0.20, size=10.0, bold=True),
+                placed("De Nederlandse Zorgautoriteit ziet toe op verzekeraars.", 0.215, size=10.0),
+                placed("Zij doen dat elk jaar opnieuw voor alle polissen.", 0.23, size=10.0),
+            ),
+            [
+                ("heading", "Zorgplicht"),
+                (
+                    "paragraph",
+                    "De Nederlandse Zorgautoriteit ziet toe op verzekeraars. Zij doen dat elk jaar opnieuw voor alle polissen.",
+                ),
+            ],
+        ),
+        # a heading over two lines set large is one heading
+        (
+            (
+                placed("Samenwerking in het sociaal", 0.20, size=16.0),
+                placed("Domein", 0.222, size=16.0),
+                placed("Gemeenten en zorgverzekeraars werken samen in de wijk.", 0.25, size=10.0),
+            ),
+            [
+                ("heading", "Samenwerking in het sociaal Domein"),
+                ("paragraph", "Gemeenten en zorgverzekeraars werken samen in de wijk."),
+            ],
+        ),
+        # a list marker printed apart from its item on the same row
+        (
+            (
+                placed("Het college besluit:", 0.20),
+                placed("a.", 0.215, x0=0.12),
+                placed("de buurthuizen open te houden;", 0.215, x0=0.18),
+            ),
+            [("paragraph", "Het college besluit:"), ("bullet", "a. de buurthuizen open te houden;")],
+        ),
+    ],
+)
+def test_pdf_lines_with_geometry(blocks, expected):
+    page = clean_document(doc_of(blocks)).pages[0]
+    assert [(s.kind, page.text[s.start : s.end]) for s in page.spans] == expected
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["> Retouradres Postbus 20350 2500 EJ Den Haag", "Retouradres Postbus 20350 2500 EJ Den Haag"],
+)
+def test_return_address_and_address_block_leave_a_letter(first):
+    page = lines(
+        first,
+        "Gemeente Almere",
+        "T.a.v. het college",
+        "Postbus 200",
+        "",
+        "Datum",
+        "3 april 2025",
+        "Kenmerk",
+        "4012345-1061234-DMO",
+        "",
+        "Gemeenten rekenen op vrijwilligers in de wijk.",
+    )
+    cleaned = clean_document(doc_of(page))
+    assert cleaned.pages[0].text == "Gemeenten rekenen op vrijwilligers in de wijk."
+    assert (cleaned.meta.date, cleaned.meta.kenmerk) == ("2025-04-03", "4012345-1061234-DMO")
+
+
+def test_sidebar_labels_stay_body_text_outside_letters():
+    page = lines("Bijlage 1 Samenhang met andere trajecten", "betreft per regeling hoe de middelen worden verdeeld.")
+    assert clean_document(doc_of(page)).pages[0].text.count("Bijlage 1") == 1
+
+
+def test_title_and_source_come_from_the_first_heading_without_a_manifest():
+    cleaned = clean_document(doc_of(lines("Gezond en actief in de wijk", "", "Een zin over de wijk.")))
+    assert cleaned.meta.title == cleaned.meta.source == "Gezond en actief in de wijk"

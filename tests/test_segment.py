@@ -5,6 +5,7 @@ from conftest import SAMPLE
 
 from sbtext.clean import clean_document
 from sbtext.read import read_document
+from sbtext.records import Document, DocumentMeta, Page, Span
 from sbtext.segment import split_passages
 
 
@@ -61,3 +62,70 @@ def test_bullets_carry_their_lead_in(seed_passages):
     bullets = [p for p in passages if p.kind == "bullet"]
     assert len(bullets) == 3
     assert all(b.context.endswith("onderscheiden:") for b in bullets)
+
+
+def _doc(*pages: tuple[tuple[str, str], ...]) -> Document:
+    """A cleaned document from (kind, text) blocks per page."""
+    built = []
+    for index, blocks in enumerate(pages, start=1):
+        text, spans = "", []
+        for kind, block in blocks:
+            text += "\n\n" if text else ""
+            spans.append(Span(len(text), len(text) + len(block), kind))
+            text += block
+        built.append(Page(index=index, label=str(index), text=text, spans=tuple(spans)))
+    return Document(meta=DocumentMeta(doc_id="t", path="t.txt"), pages=tuple(built))
+
+
+CLAUSE = "gemeenten ondersteunen de vrijwilligers in de wijk met een vast budget en een eigen contactpersoon"
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        # a list item stays whole, with the lead-in of its list, also across a page break
+        (
+            (
+                (("paragraph", "Wij vragen gemeenten om:"), ("bullet", "• buurthuizen te openen. Ook in de zomer.")),
+                (("bullet", "• vrijwilligers te steunen."),),
+            ),
+            [
+                ("sentence", "Wij vragen gemeenten om:", ""),
+                ("bullet", "• buurthuizen te openen. Ook in de zomer.", "Wij vragen gemeenten om:"),
+                ("bullet", "• vrijwilligers te steunen.", "Wij vragen gemeenten om:"),
+            ],
+        ),
+        # a heading ends the lead-in
+        (
+            ((("paragraph", "Wij vragen gemeenten om:"), ("heading", "Wonen"), ("bullet", "• woningen te bouwen.")),),
+            [
+                ("sentence", "Wij vragen gemeenten om:", ""),
+                ("heading", "Wonen", ""),
+                ("bullet", "• woningen te bouwen.", ""),
+            ],
+        ),
+        # table rows and contents entries are passages of their own kind
+        (
+            ((("toc", "Inleiding … 3"), ("table", "Buurthuizen | 1.200 | 1.350")),),
+            [("toc", "Inleiding … 3", ""), ("table", "Buurthuizen | 1.200 | 1.350", "")],
+        ),
+    ],
+)
+def test_passages_of_lists_tables_and_contents(nlp, pages, expected):
+    found = list(split_passages(_doc(*pages), nlp))
+    assert [(p.kind, p.text, p.context) for p in found] == expected
+
+
+def test_no_passage_over_1000_characters_unless_one_sentence(nlp):
+    long_item = "• " + " ".join(f"Zin {k}: {CLAUSE}." for k in range(12))
+    long_sentence = "; ".join(f"{CLAUSE} {k}" for k in range(12)) + "."
+    found = list(split_passages(_doc((("bullet", long_item), ("paragraph", long_sentence))), nlp))
+    assert len(long_item) > 1000 and len(long_sentence) > 1000
+    assert all(len(p.text) <= 1000 for p in found)
+    assert sum(p.kind == "bullet" for p in found) == 12
+    assert found[-1].text == f"{CLAUSE} 11."
+
+
+def test_a_stray_quote_mark_is_no_passage(nlp):
+    found = list(split_passages(_doc((("paragraph", "Buren helpen elkaar. ‘ Vrijwilligers ook."),)), nlp))
+    assert all(any(c.isalnum() for c in p.text) for p in found)

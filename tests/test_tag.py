@@ -163,3 +163,13 @@ def test_passage_in_its_paragraph_gets_the_labels_it_gets_alone(tagger):
     assert len(sentences) == 3
     assert in_paragraph == alone
     assert in_paragraph[1].expectation and in_paragraph[1].purpose == "de wijkverpleging minder wordt belast"
+
+
+@pytest.mark.parametrize("kind", ["table", "toc"])
+def test_table_rows_and_contents_entries_are_not_labelled(tagger, kind):
+    from sbtext.tag import UNTAGGED
+
+    texts = ["Wij vragen mantelzorgers en vrijwilligers om meer te doen, zodat de zorg betaalbaar blijft."] * 2
+    labels = tagger.tag_spans(texts, [None, None], ["sentence", kind])
+    assert labels[1] == UNTAGGED and not labels[1].cues
+    assert labels[0] == tagger.tag(texts[0]) and labels[0].cues

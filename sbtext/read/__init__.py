@@ -15,7 +15,7 @@ from sbtext.read.corpus import MANIFEST_FIELDS, Job, doc_id_for, find_jobs, read
 from sbtext.read.docx import read_docx
 from sbtext.read.encoding import decode_bytes, strip_leading, utf16_codec
 from sbtext.read.markup import read_html, read_xml
-from sbtext.read.pdf import read_pdf
+from sbtext.read.pdf import read_pdf_numbered
 from sbtext.read.text import decode_text, read_text
 from sbtext.records import Document, DocumentMeta, Page
 
@@ -103,7 +103,7 @@ def read_document(path: Path | str, meta: DocumentMeta | None = None) -> Documen
 
 def _read(path: Path, fmt: str, data: bytes) -> tuple[list[Page], dict[str, str]]:
     if fmt == "pdf":
-        return read_pdf(path), {}
+        return read_pdf_numbered(path)
     if fmt == "docx":
         return read_docx(path)
     if fmt == "html":

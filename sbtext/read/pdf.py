@@ -1,40 +1,92 @@
 """PDF -> pages of positioned text lines, with pypdfium2.
 
-pdfium reports text as rectangles of characters in content order. We read each rectangle's
-text and position, merge rectangles on one baseline into a line, and keep the geometry so that
-cleaning can tell a sidebar, a running header or a footnote from body text. A line-end hyphen
-arrives as U+0002; cleaning decides whether it was a real hyphen.
+The words are pdfium's own page text (`get_text_range`): its spacing between words, its line
+breaks and its marker for a line-end hyphen (U+FFFE or U+0002, passed on as U+0002 for cleaning
+to judge). Each character's box gives the geometry: a line ends where pdfium breaks it, where the
+next glyph sits on another baseline, or where a gap wider than a few characters opens (a sidebar,
+a table column). A glyph drawn a second time on top of itself (fake bold) is read once; a raised
+smaller number after a word is a footnote marker and leaves the text. Each line keeps its
+position, font size and weight, so that cleaning can tell a sidebar, a running header, a heading
+or a footnote from body text.
+
+Page numbers: the PDF's page labels when it has them; otherwise the numbers printed in the
+running header or footer (see `sbtext.read.pagenum`), including pages that hold a two-page
+spread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ctypes
+import math
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from sbtext.errors import DocumentError, Errors
+from sbtext.read.pagenum import number_pages
 from sbtext.records import Block, Page
 
-Rect = tuple[float, float, float, float]
+HYPHEN_MARKS = "\ufffe\x02\u00ad"
+LINE_BREAKS = "\r\n"
+GAP_SPLIT = 2.5  # a gap wider than this many line heights starts another line (column, sidebar)
+BOLD_WEIGHT = 600
+GENERATED_TITLES = (
+    "microsoft word",
+    "microsoft powerpoint",
+    "untitled",
+    "naamloos",
+    "document",
+    "sjabloon",
+    "template",
+)
+
+
+class _Glyph(NamedTuple):
+    char: str
+    left: float
+    right: float
+    bottom: float
+    top: float
+    k: int  # the character's index in pdfium's page text
 
 
 def read_pdf(path: Path) -> list[Page]:
-    """Read the pages of a PDF as positioned lines, with printed page labels.
+    """Read the pages of a PDF as positioned lines, with their printed page labels.
 
     Raises:
         DocumentError: E010 corrupt, E011 encrypted, E012 a scan without text layer.
     """
+    return read_pdf_numbered(path)[0]
+
+
+def read_pdf_numbered(path: Path) -> tuple[list[Page], dict[str, str]]:
+    """Like `read_pdf`, with the title from the PDF's metadata where it is a meaningful one."""
     pdf = _open(path)
     try:
         pages = [_load_page(path, pdf, i) for i in range(len(pdf))]
+        labels = [pdf.get_page_label(i) or "" for i in range(len(pdf))]
+        title = (pdf.get_metadata_dict().get("Title") or "").strip()
+    except pdfium.PdfiumError as e:
+        raise DocumentError(Errors.E010, path=str(path), stage="read", detail=str(e)) from e
     finally:
         pdf.close()
     scanned = count_scanned(pages)
     if pages and scanned == len(pages):
         raise DocumentError(Errors.E012, path=str(path), stage="read", n_scanned=scanned, n_pages=len(pages))
-    return pages
+    pages, _ = number_pages(pages, labels)
+    return pages, {"title": title} if meaningful_title(title, path) else {}
+
+
+def meaningful_title(title: str, path: Path) -> bool:
+    """A metadata title names the document, not the program, template or file that made it."""
+    words = title.split()
+    if len(words) < 2 or len(title) > 200 or title.lower().startswith(tuple(GENERATED_TITLES)):
+        return False
+    lowered = title.lower()
+    return not (path.stem.lower() in lowered or re.search(r"\.(docx?|pdf|indd|pptx?|xlsx?)\b", lowered))
 
 
 def count_scanned(pages: list[Page]) -> int:
@@ -64,54 +116,185 @@ def _read_page(pdf: pdfium.PdfDocument, i: int) -> Page:
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
-        rects = [textpage.get_rect(k) for k in range(textpage.count_rects())]
-        pieces = [(r, textpage.get_text_bounded(*r)) for r in rects]
-        textpage.close()
+        try:
+            lines = _glyph_lines(textpage)
+            blocks = tuple(_block(textpage, line, width, height) for line in lines)
+        finally:
+            textpage.close()
         n_images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
     finally:
         page.close()
-    label = pdf.get_page_label(i) or str(i + 1)
-    blocks = tuple(_lines(pieces, width, height))
-    return Page(index=i + 1, label=label, blocks=blocks, n_images=n_images)
+    return Page(index=i + 1, label=str(i + 1), blocks=blocks, n_images=n_images, width=width, height=height)
 
 
-def _lines(pieces: list[tuple[Rect, str]], width: float, height: float) -> Iterator[Block]:
-    """Merge rectangles that share a baseline and follow each other into lines."""
-    current: list[tuple[Rect, str]] = []
-    for rect, text in pieces:
-        text = text.replace("\r", "").replace("\n", " ")
-        if not text.strip():
+def _page_text(textpage: pdfium.PdfTextPage) -> str:
+    n = textpage.count_chars()
+    text = textpage.get_text_range() if n else ""
+    if len(text) != n:  # characters outside the BMP: read them one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, k) or 32) for k in range(n))
+    return text
+
+
+def _glyph_lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
+    """pdfium's page text as glyphs with their boxes, split into visual lines, overprinted
+    duplicates dropped."""
+    values = [ctypes.c_double() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in values]
+    get_box, raw = pdfium_c.FPDFText_GetCharBox, textpage.raw
+    lines: list[list[_Glyph]] = []
+    line = _Line(raw)
+    for k, char in enumerate(_page_text(textpage)):
+        if char in LINE_BREAKS:
+            lines.append(line.glyphs)
+            line = _Line(raw)
             continue
-        if current and not _same_line(current[-1][0], rect):
-            yield _block(current, width, height)
-            current = []
-        current.append((rect, text))
-    if current:
-        yield _block(current, width, height)
+        if char.isspace():
+            line.space(k)
+            continue
+        get_box(raw, k, *refs)
+        glyph = _Glyph(char, values[0].value, values[1].value, values[2].value, values[3].value, k)
+        if glyph.top <= glyph.bottom:
+            line.glyphs.append(glyph)
+            continue
+        if line.is_overprint(glyph):
+            continue
+        if line.last is not None and line.breaks(glyph):
+            lines.append(line.glyphs)
+            line = _Line(raw)
+        line.add(glyph)
+    lines.append(line.glyphs)
+    return [g for g in lines if any(not x.char.isspace() for x in g)]
 
 
-def _same_line(a: Rect, b: Rect) -> bool:
-    a_mid, b_mid = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
-    tolerance = 0.5 * max(a[3] - a[1], b[3] - b[1], 1.0)
-    # A gap of more than a few characters means another column or a sidebar, not the same line.
-    gap = b[0] - a[2]
-    return abs(a_mid - b_mid) <= tolerance and -2.0 <= gap <= 4 * (a[3] - a[1])
+class _Line:
+    """The glyphs of one visual line as it is being read, with its vertical extent."""
+
+    def __init__(self, raw: object = None) -> None:
+        self.raw = raw
+        self.glyphs: list[_Glyph] = []
+        self.last: _Glyph | None = None
+        self.low = self.high = 0.0
+        self.seen: dict[tuple[str, int], list[_Glyph]] = {}
+
+    def space(self, k: int) -> None:
+        if self.glyphs and self.glyphs[-1].char != " ":
+            self.glyphs.append(_Glyph(" ", 0.0, 0.0, 0.0, 0.0, k))
+
+    def add(self, glyph: _Glyph) -> None:
+        if self.last is None:
+            self.low, self.high = glyph.bottom, glyph.top
+        else:
+            self.low, self.high = min(self.low, glyph.bottom), max(self.high, glyph.top)
+        self.last = glyph
+        self.glyphs.append(glyph)
+        self.seen.setdefault((glyph.char, round(glyph.left)), []).append(glyph)
+
+    def is_overprint(self, glyph: _Glyph) -> bool:
+        """The same character drawn again on (almost) the same spot: a bold effect. The letters
+        of a ligature ("ff", "tt") follow each other with one shared box: they are not."""
+        tolerance = 0.35 * (glyph.top - glyph.bottom)
+        across = 0.35 * max(glyph.right - glyph.left, 0.1)
+        x = round(glyph.left)
+        for key in ((glyph.char, x - 1), (glyph.char, x), (glyph.char, x + 1)):
+            for other in self.seen.get(key, ()):
+                near = abs(other.left - glyph.left) < across and abs(other.bottom - glyph.bottom) < tolerance
+                if near and not _ligature(other, glyph):
+                    return True
+        return False
+
+    def _runs_vertically(self, last: _Glyph, glyph: _Glyph) -> bool:
+        """Text set at a right angle (a label up the page's edge) goes on glyph after glyph."""
+        if self.raw is None:
+            return False
+        near = abs(glyph.left - last.left) < 2 * (last.right - last.left) + 1
+        step = min(abs(glyph.bottom - last.top), abs(last.bottom - glyph.top))
+        if not near or step > 2 * max(last.right - last.left, glyph.right - glyph.left, 1.0):
+            return False
+        return all(abs(math.sin(pdfium_c.FPDFText_GetCharAngle(self.raw, g.k))) > 0.7 for g in (last, glyph))
+
+    def breaks(self, glyph: _Glyph) -> bool:
+        """The glyph starts another line: another baseline, a step back, a wide gap."""
+        last = self.last
+        assert last is not None
+        size = max(min(self.high - self.low, 3 * (last.top - last.bottom)), glyph.top - glyph.bottom, 1.0)
+        middle = (glyph.bottom + glyph.top) / 2
+        if middle < self.low - 0.2 * size or middle > self.high + 0.2 * size:
+            return not self._runs_vertically(last, glyph)
+        if last.char in HYPHEN_MARKS and glyph.left < last.left:
+            return True
+        gap = glyph.left - last.right
+        return gap > GAP_SPLIT * size or gap < -2 * size
 
 
-def _block(line: list[tuple[Rect, str]], width: float, height: float) -> Block:
+def _ligature(a: _Glyph, b: _Glyph) -> bool:
+    same_box = abs(a.left - b.left) < 0.01 and abs(a.right - b.right) < 0.01 and abs(a.bottom - b.bottom) < 0.01
+    return same_box and b.k - a.k == 1
+
+
+def _inked(line: list[_Glyph]) -> list[_Glyph]:
+    return [g for g in line if not g.char.isspace() and g.top > g.bottom]
+
+
+def _block(textpage: pdfium.PdfTextPage, line: list[_Glyph], width: float, height: float) -> Block:
+    inked = _inked(line) or line
+    body = _body_size(inked)
     text = ""
-    for k, (rect, piece) in enumerate(line):
-        if k and not text.endswith((" ", "\x02")) and rect[0] - line[k - 1][0][2] > 1.0:
-            text += " "
-        text += piece
-    left = min(r[0] for r, _ in line)
-    top = max(r[3] for r, _ in line)
-    bottom = min(r[1] for r, _ in line)
+    for k, glyph in enumerate(line):
+        if _is_marker(line, k, body):
+            continue
+        char = glyph.char
+        if char in HYPHEN_MARKS:
+            # A hyphen mark inside a line was not a line-end break: pdfium joined the word.
+            char = "\x02" if k == len(line) - 1 or not line[k + 1 :] else ""
+        text += char
+    first = inked[0]
+    size = _font_size(textpage, first.k)
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first.k)
+    left = min(g.left for g in inked)
+    right = max(g.right for g in inked)
+    top = max(g.top for g in inked)
+    bottom = min(g.bottom for g in inked)
     return Block(
-        text=text.strip(" "),
+        text=" ".join(text.split(" ")).strip(" "),
         kind="line",
         x0=left / width,
+        x1=right / width,
         top=1 - top / height,
         bottom=1 - bottom / height,
         height=(top - bottom) / height,
+        size=round(float(size), 1),
+        bold=weight >= BOLD_WEIGHT,
     )
+
+
+def _font_size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """The font size as printed: pdfium's size scaled by the text matrix."""
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    matrix = pdfium_c.FS_MATRIX()
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if scale > 0:
+            size *= scale
+    return float(size)
+
+
+def _body_size(inked: list[_Glyph]) -> float:
+    heights = sorted(g.top - g.bottom for g in inked if g.char.isalpha())
+    return heights[len(heights) // 2] if heights else 0.0
+
+
+def _is_marker(line: list[_Glyph], k: int, body: float) -> bool:
+    """A footnote number printed small and raised right after a word ("tweedeling³")."""
+    glyph = line[k]
+    if not glyph.char.isdigit() or not body:
+        return False
+    start = k
+    while start > 0 and line[start - 1].char.isdigit():
+        start -= 1
+    if start == 0 or not line[start - 1].char.isalpha():
+        return False
+    word = line[start - 1]
+    digit = line[start]
+    raised = digit.bottom > word.bottom + 0.25 * body
+    small = digit.top - digit.bottom < 0.85 * max(word.top - word.bottom, body)
+    return raised and small

@@ -31,9 +31,11 @@ from sbtext.tag.model import Models, features, load_models, positive_proba
 from sbtext.tag.purpose import Purpose, find_goal, find_purposes
 from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans, cue_spans_of
 
-__all__ = ["Tagger", "label_row", "rule_labels"]
+__all__ = ["UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "rule_labels"]
 
 FRAMING_CLASSES = ("intrinsic", "instrumental", "both")
+UNTAGGED_KINDS = frozenset({"table", "toc"})
+UNTAGGED = Label(expectation=False, expectation_score=0.0, framing="none")
 BATCH = 256
 
 
@@ -62,9 +64,17 @@ class Tagger:
     def tag(self, text: str) -> Label:
         return next(self.tag_many([text]))
 
-    def tag_spans(self, texts: Sequence[str], spans: Sequence[Span | None]) -> list[Label]:
+    def tag_spans(
+        self, texts: Sequence[str], spans: Sequence[Span | None], kinds: Sequence[str] | None = None
+    ) -> list[Label]:
         """Label passages already processed by this pipeline (as spans of their paragraph); a
-        passage without a span is processed here."""
+        passage without a span is processed here. Passages of an untagged kind (table rows,
+        table-of-contents entries; see `kinds`) get the empty label `UNTAGGED`."""
+        if kinds is not None and any(k in UNTAGGED_KINDS for k in kinds):
+            keep = [i for i, k in enumerate(kinds) if k not in UNTAGGED_KINDS]
+            tagged = iter(self.tag_spans([texts[i] for i in keep], [spans[i] for i in keep]))
+            kept = set(keep)
+            return [next(tagged) if i in kept else UNTAGGED for i in range(len(texts))]
         missing = iter(self.docs(t for t, s in zip(texts, spans) if s is None))
         items = [s if s is not None else next(missing) for s in spans]
         # The cues of all passages in one pass: per batch, a long paragraph's cues would be sorted
