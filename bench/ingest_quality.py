@@ -97,7 +97,7 @@ def shown_words(page_text: str) -> set[str]:
         left, right = m.group(1), m.group(2)
         words.update({left + right, f"{left}-{right}"})
         if right in CONJUNCTIONS:
-            words.add(left)
+            words.update({left, right})
     for m in HARD_BREAK.finditer(text):
         left, right = m.group(1), m.group(2)
         words.update({left + right, f"{left}-{right}", left, right})
@@ -270,7 +270,8 @@ def compare(quality: DocQuality, path: Path, result: DocResult) -> None:
     if document["status"] != "ok":
         error = result.errors[0] if result.errors else {}
         quality.status, quality.code = "not read", str(error.get("code", "?"))
-        quality.message = str(error.get("message", ""))[:200]
+        # The code and the document have columns of their own; keep what is wrong and what to do.
+        quality.message = re.sub(r"^\[\w+\] [^:]*: ", "", str(error.get("message", "")))[:200]
         return
     rows = result.passages
     quality.n_pages = int(document["n_pages"])

@@ -444,3 +444,65 @@ def test_handelingen_text_is_repaired_and_speakers_are_sections():
     assert "Kröger" in joined
     assert "KrÃ¶ger" not in joined
     assert "Kröger" in one(real(HANDELINGEN[1]), "Tot slot heb ik nog twee moties")["section"]
+
+
+# -- the measure itself ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page_text", "passage", "missing"),
+    [
+        ("de transforma\ufffetie van de zorg", "de transformatie van de zorg", []),
+        ("de transforma\ufffetie van de zorg", "de transforma tie van de zorg", ["transforma", "tie"]),
+        ("de transforma\ufffetie van de zorg", "de transforma-tie van de zorg", []),
+        ("zorg\ufffeen welzijn", "zorg- en welzijn", []),
+        ("de POH\ufffeGGZ", "de POH-GGZ", []),
+        ("de mantel-\r\nzorgers", "de mantelzorgers", []),
+        ("de medisch-specialistische zorg", "de medisch specialistische zorg", []),
+        ("met het oog op verankering2.", "met het oog op verankering.", []),
+        ("met het oog op verankering2.", "met het oog op verankering2.", []),
+        ("Het effect is groot", "Het effffect is groot", ["effffect"]),
+        ("de gemeenten", "de ge meenten", ["ge", "meenten"]),
+    ],
+)
+def test_unshown_words_allow_for_repaired_hyphenation_only(page_text, passage, missing):
+    assert unshown(passage, shown_words(page_text)) == missing
+
+
+@pytest.mark.parametrize(
+    ("line", "passages", "kept"),
+    [
+        (
+            "Gemeenten krijgen geld van de Rijksoverheid uit het",
+            ["Gemeenten krijgen geld van de Rijksoverheid uit het fonds."],
+            True,
+        ),
+        (
+            "er zijn tekorten aan zorgpro\ufffefessionals en door piekbelasting",
+            ["Er zijn tekorten aan zorgprofessionals en door piekbelasting."],
+            True,
+        ),
+        (
+            "er zijn tekorten aan zorgpro\ufffefessionals en door piekbelasting",
+            ["Er zijn tekorten aan zorgpro fessionals en door piekbelasting."],
+            True,
+        ),
+        (
+            "de zorg met het oog op structurele verankering2. Ook zijn",
+            ["de zorg met het oog op structurele verankering.", "Ook zijn"],
+            True,
+        ),
+        ("o 10% korting vanwege uitvoering van het akkoord", ["10% korting vanwege uitvoering van het akkoord"], True),
+        ("Met het Aanvullend Zorg- en Welzijnsakkoord hebben we samen", ["Welzijnsakkoord hebben we samen"], False),
+        ("de zorg staat onder druk en de vraag stijgt", ["de zorg staat onder", "druk en de vraag stijgt"], True),
+        ("de zorg staat onder druk en de vraag stijgt", ["de vraag stijgt", "de zorg staat onder druk en"], False),
+        ("een korte regel", ["een korte regel"], None),
+    ],
+)
+def test_a_body_line_is_kept_when_its_words_follow_in_order(line, passages, kept):
+    pattern = line_pattern(line)
+    if kept is None:
+        assert pattern is None
+    else:
+        assert pattern is not None
+        assert bool(pattern.search(word_stream(passages))) is kept
