@@ -1,0 +1,508 @@
+"""Reading real documents: the cases that generated test documents do not show.
+
+Documents in `corpora/real/` (free-reuse government publications, unchanged) are always tested;
+those in `../shared/realdocs/` only where that folder is present. Each document is read without
+its manifest, as a user's folder would be. Words are compared with pdfium's own text of the same
+page, as `bench/ingest_quality.py` does.
+
+A case marked `xfail(strict=True)` is a defect of today's reading, described in its reason; when
+a fix lands the test passes, strict xfail reports that as an error, and the mark is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from sbtext.pipeline import DocResult, Options, process_document
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "corpora" / "real"
+SHARED = ROOT.parent / "shared" / "realdocs"
+SAMPLE = ROOT / "corpora" / "sample"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest_quality import DocQuality, line_pattern, measure, pdf_pages, shown_words, unshown, word_stream  # noqa: E402
+
+VWS_BRIEF = "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"
+SPUK_BRIEF = "nat_vws_spuk_iza_brede_spuk_mandaatgemeente_2025.pdf"
+CW31 = "nat_azwa_2026_cw31_kader_d5_d6.pdf"
+BZK_PAGE = "nat_bzk_gemeentefonds_cyclus.html"
+DUSI_PAGE = "nat_dusi_spuk_iza_2023_2026.html"
+HANDELINGEN = ("h-tk-20172018-70-5.xml", "h-tk-20172018-70-9.xml")
+IZA = "nat_iza_2022_integraal_zorgakkoord.pdf"
+GALA = "nat_gala_2023_gezond_en_actief_leven.pdf"
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def real(name: str) -> Path:
+    return REAL / name
+
+
+def shared(name: str) -> Path:
+    path = SHARED / name
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    return path
+
+
+@cache
+def read(path: Path) -> DocResult:
+    """Read, clean and segment a document as `sbtext analyze` does, without a manifest."""
+    return process_document(path, None, Options(spacy_model=os.environ["SBTEXT_SPACY_MODEL"], tag=False))
+
+
+def passages(path: Path, page_index: int | None = None) -> list[dict]:
+    result = read(path)
+    assert result.document["status"] == "ok", result.errors
+    return [p for p in result.passages if page_index is None or p["page_index"] == page_index]
+
+
+def texts(path: Path, page_index: int | None = None) -> list[str]:
+    return [p["text"] for p in passages(path, page_index)]
+
+
+def one(path: Path, start: str) -> dict:
+    """The passage that starts with `start`."""
+    found = [p for p in passages(path) if p["text"].startswith(start)]
+    assert found, f"no passage starts with {start!r}"
+    return found[0]
+
+
+# -- the reading bars, on corpora/real as a whole --------------------------------------------------
+
+
+@cache
+def measured() -> tuple[DocQuality, ...]:
+    """The reading-quality figures of `bench/ingest_quality.py` for each document of corpora/real."""
+    options = Options(spacy_model=os.environ["SBTEXT_SPACY_MODEL"], tag=False)
+    files = sorted(p for p in REAL.iterdir() if p.suffix != ".csv")
+    return tuple(measure((p, None, "corpora/real", options)) for p in files)
+
+
+def total(field: str) -> int:
+    return sum(getattr(d, field) for d in measured() if d.status == "ok")
+
+
+def test_every_real_document_is_measured():
+    assert len(measured()) == 7
+    assert not [d.name for d in measured() if d.status == "crashed"]
+
+
+@xfail("the Handelingen XML is refused (E003) and the DUS-I page gives no text (E041)")
+def test_every_real_document_is_read():
+    assert [(d.name, d.code) for d in measured() if d.status != "ok"] == []
+
+
+@xfail("11 of 880 PDF passages (1.25%) hold a word pdfium does not show")
+def test_at_most_one_percent_of_real_pdf_passages_hold_a_word_pdfium_does_not_show():
+    assert total("unshown_passages") <= 0.01 * total("pdf_passages")
+
+
+@xfail("283 of 302 body lines (93.7%) are kept: letter openings, annex headings, form lines lost")
+def test_at_least_99_percent_of_real_body_lines_are_kept():
+    assert total("kept_lines") >= 0.99 * total("body_lines")
+
+
+@xfail("7 passages without a letter or digit ('-', '€') in the SPUK letter")
+def test_no_real_passage_is_punctuation_only():
+    assert total("punctuation_only") == 0
+
+
+def test_at_most_half_a_percent_of_real_passages_are_over_1000_characters():
+    assert total("long_passages") <= 0.005 * total("n_passages")
+
+
+# -- words as printed -------------------------------------------------------------------------------
+
+
+def unshown_share(path: Path) -> tuple[float, list[str]]:
+    pages, _ = pdf_pages(path)
+    shown = [shown_words(t) for t in pages]
+    rows = passages(path)
+    bad = [f"p{p['page_index']}: {unshown(p['text'], shown[p['page_index'] - 1])}" for p in rows]
+    bad = [b for b in bad if not b.endswith("[]")]
+    return len(bad) / len(rows), bad
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        VWS_BRIEF,
+        SPUK_BRIEF,
+        pytest.param(
+            CW31,
+            marks=xfail("words split by spaces where the PDF spaces glyphs apart: 'afspra ken', 'd e', 'gemeente n'"),
+        ),
+    ],
+)
+def test_at_most_one_percent_of_passages_hold_a_word_pdfium_does_not_show(name):
+    share, bad = unshown_share(real(name))
+    assert share <= 0.01, bad[:10]
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "page", "whole", "broken"),
+    [
+        pytest.param(REAL, SPUK_BRIEF, 1, "administratieve", "adm inistratieve", marks=xfail("a space inside a word")),
+        pytest.param(REAL, SPUK_BRIEF, 2, "interventies", "inte rventies", marks=xfail("a space inside a word")),
+        pytest.param(REAL, CW31, 1, "afspraken vastgelegd", "afspra ken", marks=xfail("a space inside a word")),
+        pytest.param(SHARED, IZA, 5, "zorgprofessionals", "zorgpro fessionals", marks=xfail("soft hyphen as a space")),
+        pytest.param(SHARED, IZA, 21, "transformatiemiddelen", "transforma tie", marks=xfail("soft hyphen as a space")),
+        pytest.param(SHARED, GALA, 19, "mantelzorgers", "mantel zorgers", marks=xfail("soft hyphen as a space")),
+        pytest.param(SHARED, GALA, 22, "gemeenten", "ge meenten", marks=xfail("a space inside a word")),
+        pytest.param(
+            SHARED,
+            "mun_almere_2024_2026_visie_gezondheidsbeleid_raadsvoorstel_geamendeerd.pdf",
+            3,
+            "dagelijkse",
+            "dagelijijkse",
+            marks=xfail("glyphs overprinted for bold read twice"),
+        ),
+        pytest.param(
+            SHARED,
+            "nat_pharos_brugfuncties_huisartsenzorg_sociaal_domein_2025.pdf",
+            17,
+            "fysieke",
+            "fyfysieke",
+            marks=xfail("glyphs overprinted for bold read twice"),
+        ),
+    ],
+)
+def test_words_are_whole_and_single(folder, name, page, whole, broken):
+    path = real(name) if folder == REAL else shared(name)
+    on_page = " ".join(texts(path, page)).lower()
+    assert broken not in on_page
+    assert whole in on_page
+
+
+@xfail("a footnote number stays glued to its word ('samengebracht3 Het gaat om')")
+def test_footnote_marker_is_split_from_its_word():
+    on_page = " ".join(texts(real(VWS_BRIEF), 4))
+    assert "samengebracht3" not in on_page
+    assert "samengebracht" in on_page
+
+
+# -- text kept ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "words"),
+    [
+        pytest.param(
+            REAL,
+            VWS_BRIEF,
+            "Met het Aanvullend Zorg- en Welzijnsakkoord (AZWA) hebben we samen met 19",
+            marks=xfail("the first line after the salutation is taken for the address block"),
+        ),
+        pytest.param(
+            REAL,
+            SPUK_BRIEF,
+            "In de afgelopen maanden heeft VWS o.a. met de VNG gesprekken gevoerd",
+            marks=xfail("the opening line beside the sidebar is dropped"),
+        ),
+        pytest.param(
+            SAMPLE,
+            "004_6a829b2d3051c84a.txt",
+            "op tafel gelegd worden in een collegiaal, inhoudelijk overleg",
+            marks=xfail("list items whose bullet was extracted as 'e' are lost"),
+        ),
+    ],
+)
+def test_line_is_kept(folder, name, words):
+    stream = word_stream(texts(folder / name))
+    pattern = line_pattern(words)
+    assert pattern is not None
+    assert pattern.search(stream)
+
+
+# -- lists, headings, long passages ------------------------------------------------------------------
+
+
+def punctuation_only(path: Path) -> list[str]:
+    return [t for t in texts(path) if not any(c.isalnum() for c in t)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        real(VWS_BRIEF),
+        real(CW31),
+        real(BZK_PAGE),
+        pytest.param(real(SPUK_BRIEF), marks=xfail("a dash bullet and '€' table cells become passages")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_no_passage_is_punctuation_only(path):
+    assert punctuation_only(path) == []
+
+
+@xfail("a bullet glyph alone on its line becomes a passage ('•')")
+def test_bullets_are_never_alone_in_the_akkoord():
+    assert punctuation_only(shared(IZA)) == []
+
+
+@xfail("the item after a bullet is a sentence without its lead-in")
+def test_bullet_item_keeps_its_lead_in():
+    item = one(shared(IZA), "Partijen verwachten dat de uitvoering van de werkagenda")
+    assert item["kind"] == "bullet"
+    assert item["context"] == "Die werkagenda heeft een aantal kenmerken:"
+
+
+@xfail("the private-use bullet U+F0B7 is not seen: items are glued into one passage")
+def test_private_use_bullet_starts_an_item():
+    path = shared("reg_ggd_flevoland_kadernota_2025.pdf")
+    assert not [t for t in texts(path) if "\uf0b7" in t]
+    assert one(path, "Rond de landelijke ontwikkelingen is nog onduidelijk")["kind"] == "bullet"
+
+
+@xfail("a heading is glued to the sentence after it")
+def test_heading_is_a_passage_of_its_own():
+    heading = one(shared(IZA), "De toegankelijkheid van de zorg staat onder druk")
+    assert heading["text"] == "De toegankelijkheid van de zorg staat onder druk"
+    assert heading["kind"] == "heading"
+    assert one(shared(IZA), "De vraag naar zorg stijgt sneller dan het aanbod.")["section"] == heading["text"]
+
+
+SENTENCE_INSIDE = re.compile(r"[a-z)][.!?]\s+[A-Z]")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        real(VWS_BRIEF),
+        real(SPUK_BRIEF),
+        real(CW31),
+        real(BZK_PAGE),
+        pytest.param(SHARED / IZA, marks=xfail("list items of several sentences run to 2,180 characters")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_no_passage_over_1000_characters_unless_one_sentence(path):
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    long = [t[:80] for t in texts(path) if len(t) > 1000 and SENTENCE_INSIDE.search(t)]
+    assert long == []
+
+
+# -- letters and metadata -----------------------------------------------------------------------------
+
+ADDRESS = re.compile(r"(?i:retouradres|postbus \d+|\bt\.a\.v\.)|\b\d{4} ?[A-Z]{2} [A-Z][a-z]")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        SPUK_BRIEF,
+        pytest.param(VWS_BRIEF, marks=xfail("'> Retouradres Postbus 20350 ...' and 'T.a.v.' stay in the text")),
+    ],
+)
+def test_no_address_block_in_the_text(name):
+    assert [t for t in texts(real(name)) if ADDRESS.search(t)] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        (VWS_BRIEF, "kenmerk", "1097348-DMO"),
+        (SPUK_BRIEF, "date", "2025-09-12"),
+        pytest.param(VWS_BRIEF, "date", "2026-04-22", marks=xfail("the stamped date '2 2 APR. 2026' is not read")),
+        pytest.param(
+            SPUK_BRIEF,
+            "kenmerk",
+            "4190863-1084972-DMO",
+            marks=xfail("'Onze referentie' in the sidebar is not taken for the kenmerk"),
+        ),
+    ],
+)
+def test_letter_record_has_date_and_kenmerk(name, field, value):
+    assert read(real(name)).document[field] == value
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        pytest.param(
+            SPUK_BRIEF,
+            "Wijziging SPUK IZA en Brede SPUK",
+            marks=xfail("Bron is the file name, and the title read from 'Betreft' has 'B rede'"),
+        ),
+        pytest.param(
+            VWS_BRIEF,
+            "AZWA-afspraken D5 en D6 en financieringsinstrument",
+            marks=xfail("Bron is the file name though the title is read"),
+        ),
+    ],
+)
+def test_title_is_the_bron_without_a_manifest(name, title):
+    result = read(real(name))
+    assert result.document["source"] == title
+    assert {p["source"] for p in result.passages} == {title}
+
+
+@xfail("Bron is the file name, not the page's title")
+def test_web_page_title_is_the_bron():
+    source = read(real(BZK_PAGE)).document["source"]
+    assert "Gemeentefonds" in source
+    assert source != "nat_bzk_gemeentefonds_cyclus"
+
+
+# -- printed page numbers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [SPUK_BRIEF, VWS_BRIEF])
+def test_letter_pages_are_numbered_as_printed(name):
+    """These letters print 'Pagina N van M' on PDF page N."""
+    rows = passages(real(name))
+    assert {p["page_index"] for p in rows} == set(range(1, max(p["page_index"] for p in rows) + 1))
+    assert all(p["page"] == str(p["page_index"]) for p in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "printed"),
+    [
+        pytest.param(
+            "mun_almere_evaluatie_schakelteams_2021.pdf",
+            "Hun beleving staat in dit onderzoek centraal.",
+            "2",
+            marks=xfail("printed numbering starts on the second sheet; the PDF index is shown"),
+        ),
+        pytest.param(
+            "reg_ros_friesland_zorgpad_vroegsignalering_zwangeren_2024.pdf",
+            "",
+            "27",
+            marks=xfail("printed numbering starts on the second sheet; the PDF index is shown"),
+        ),
+        pytest.param(
+            "mun_almere_pga_transformatieplan.pdf",
+            "Wie zijn betrokken bij Positief Gezond Almere?",
+            "4",
+            marks=xfail("a two-page spread carries one page number"),
+        ),
+        pytest.param(
+            "mun_almere_pga_transformatieplan.pdf",
+            "Positief Gezond Almere is geen los project",
+            "5",
+            marks=xfail("a two-page spread carries one page number"),
+        ),
+    ],
+)
+def test_printed_page_number(name, start, printed):
+    path = shared(name)
+    if start:
+        assert one(path, start)["page"] == printed
+    else:  # the last page
+        last = max(p["page_index"] for p in passages(path))
+        assert {p["page"] for p in passages(path, last)} == {printed}
+
+
+@xfail("the document record does not say how pages were numbered")
+def test_document_record_says_how_pages_were_numbered():
+    numbering = read(shared("mun_almere_evaluatie_schakelteams_2021.pdf")).document.get("page_numbering")
+    assert numbering
+    assert numbering != "index"
+
+
+# -- web pages and XML --------------------------------------------------------------------------------
+
+
+def test_rijksoverheid_page_main_text_is_read():
+    rows = texts(real(BZK_PAGE))
+    assert "Gemeenten krijgen geld van de Rijksoverheid uit het gemeentefonds." in rows
+    assert not [t for t in rows if "cookie" in t.lower()]
+
+
+@xfail("the <main> element's class 'is-navigation-document' is taken for navigation: E041 no text found")
+def test_dusi_page_main_text_is_read():
+    assert any(
+        t.startswith("Voor deze regeling is voor de jaren 2023 tot en met 2025 een budget")
+        for t in texts(real(DUSI_PAGE))
+    )
+
+
+@pytest.mark.parametrize("name", HANDELINGEN)
+@xfail("a double-encoded byte-order mark and a newline before <?xml: refused as E003 'looks like TEXT'")
+def test_handelingen_xml_is_read(name):
+    result = read(real(name))
+    assert result.document["status"] == "ok", result.errors
+    assert len(result.passages) > 20
+
+
+@xfail("Handelingen XML refused (E003); once read, its double-encoded UTF-8 must be repaired")
+def test_handelingen_text_is_repaired_and_speakers_are_sections():
+    rows = passages(real(HANDELINGEN[1]))
+    joined = " ".join(p["text"] for p in rows)
+    assert "Aan de orde is het VAO Bouwregelgeving en energiebesparing." in joined
+    assert "Kröger" in joined
+    assert "KrÃ¶ger" not in joined
+    assert "Kröger" in one(real(HANDELINGEN[1]), "Tot slot heb ik nog twee moties")["section"]
+
+
+# -- the measure itself ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page_text", "passage", "missing"),
+    [
+        ("de transforma\ufffetie van de zorg", "de transformatie van de zorg", []),
+        ("de transforma\ufffetie van de zorg", "de transforma tie van de zorg", ["transforma", "tie"]),
+        ("de transforma\ufffetie van de zorg", "de transforma-tie van de zorg", []),
+        ("zorg\ufffeen welzijn", "zorg- en welzijn", []),
+        ("de POH\ufffeGGZ", "de POH-GGZ", []),
+        ("de mantel-\r\nzorgers", "de mantelzorgers", []),
+        ("de medisch-specialistische zorg", "de medisch specialistische zorg", []),
+        ("met het oog op verankering2.", "met het oog op verankering.", []),
+        ("met het oog op verankering2.", "met het oog op verankering2.", []),
+        ("Het effect is groot", "Het effffect is groot", ["effffect"]),
+        ("de gemeenten", "de ge meenten", ["ge", "meenten"]),
+    ],
+)
+def test_unshown_words_allow_for_repaired_hyphenation_only(page_text, passage, missing):
+    assert unshown(passage, shown_words(page_text)) == missing
+
+
+@pytest.mark.parametrize(
+    ("line", "passages", "kept"),
+    [
+        (
+            "Gemeenten krijgen geld van de Rijksoverheid uit het",
+            ["Gemeenten krijgen geld van de Rijksoverheid uit het fonds."],
+            True,
+        ),
+        (
+            "er zijn tekorten aan zorgpro\ufffefessionals en door piekbelasting",
+            ["Er zijn tekorten aan zorgprofessionals en door piekbelasting."],
+            True,
+        ),
+        (
+            "er zijn tekorten aan zorgpro\ufffefessionals en door piekbelasting",
+            ["Er zijn tekorten aan zorgpro fessionals en door piekbelasting."],
+            True,
+        ),
+        (
+            "de zorg met het oog op structurele verankering2. Ook zijn",
+            ["de zorg met het oog op structurele verankering.", "Ook zijn"],
+            True,
+        ),
+        ("o 10% korting vanwege uitvoering van het akkoord", ["10% korting vanwege uitvoering van het akkoord"], True),
+        ("Met het Aanvullend Zorg- en Welzijnsakkoord hebben we samen", ["Welzijnsakkoord hebben we samen"], False),
+        ("de zorg staat onder druk en de vraag stijgt", ["de zorg staat onder", "druk en de vraag stijgt"], True),
+        ("de zorg staat onder druk en de vraag stijgt", ["de vraag stijgt", "de zorg staat onder druk en"], False),
+        ("een korte regel", ["een korte regel"], None),
+    ],
+)
+def test_a_body_line_is_kept_when_its_words_follow_in_order(line, passages, kept):
+    pattern = line_pattern(line)
+    if kept is None:
+        assert pattern is None
+    else:
+        assert pattern is not None
+        assert bool(pattern.search(word_stream(passages))) is kept
