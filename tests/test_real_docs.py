@@ -97,22 +97,18 @@ def test_every_real_document_is_measured():
     assert not [d.name for d in measured() if d.status == "crashed"]
 
 
-@xfail("the Handelingen XML is refused (E003) and the DUS-I page gives no text (E041)")
 def test_every_real_document_is_read():
     assert [(d.name, d.code) for d in measured() if d.status != "ok"] == []
 
 
-@xfail("11 of 880 PDF passages (1.25%) hold a word pdfium does not show")
 def test_at_most_one_percent_of_real_pdf_passages_hold_a_word_pdfium_does_not_show():
     assert total("unshown_passages") <= 0.01 * total("pdf_passages")
 
 
-@xfail("283 of 302 body lines (93.7%) are kept: letter openings, annex headings, form lines lost")
 def test_at_least_99_percent_of_real_body_lines_are_kept():
     assert total("kept_lines") >= 0.99 * total("body_lines")
 
 
-@xfail("7 passages without a letter or digit ('-', '€') in the SPUK letter")
 def test_no_real_passage_is_punctuation_only():
     assert total("punctuation_only") == 0
 
@@ -140,7 +136,6 @@ def unshown_share(path: Path) -> tuple[float, list[str]]:
         SPUK_BRIEF,
         pytest.param(
             CW31,
-            marks=xfail("words split by spaces where the PDF spaces glyphs apart: 'afspra ken', 'd e', 'gemeente n'"),
         ),
     ],
 )
@@ -152,20 +147,19 @@ def test_at_most_one_percent_of_passages_hold_a_word_pdfium_does_not_show(name):
 @pytest.mark.parametrize(
     ("folder", "name", "page", "whole", "broken"),
     [
-        pytest.param(REAL, SPUK_BRIEF, 1, "administratieve", "adm inistratieve", marks=xfail("a space inside a word")),
-        pytest.param(REAL, SPUK_BRIEF, 2, "interventies", "inte rventies", marks=xfail("a space inside a word")),
+        pytest.param(REAL, SPUK_BRIEF, 1, "administratieve", "adm inistratieve"),
+        pytest.param(REAL, SPUK_BRIEF, 2, "interventies", "inte rventies"),
         pytest.param(REAL, CW31, 1, "afspraken vastgelegd", "afspra ken", marks=xfail("a space inside a word")),
-        pytest.param(SHARED, IZA, 5, "zorgprofessionals", "zorgpro fessionals", marks=xfail("soft hyphen as a space")),
-        pytest.param(SHARED, IZA, 21, "transformatiemiddelen", "transforma tie", marks=xfail("soft hyphen as a space")),
-        pytest.param(SHARED, GALA, 19, "mantelzorgers", "mantel zorgers", marks=xfail("soft hyphen as a space")),
-        pytest.param(SHARED, GALA, 22, "gemeenten", "ge meenten", marks=xfail("a space inside a word")),
+        pytest.param(SHARED, IZA, 5, "zorgprofessionals", "zorgpro fessionals"),
+        pytest.param(SHARED, IZA, 21, "transformatiemiddelen", "transforma tie"),
+        pytest.param(SHARED, GALA, 19, "mantelzorgers", "mantel zorgers"),
+        pytest.param(SHARED, GALA, 22, "gemeenten", "ge meenten"),
         pytest.param(
             SHARED,
             "mun_almere_2024_2026_visie_gezondheidsbeleid_raadsvoorstel_geamendeerd.pdf",
             3,
             "dagelijkse",
             "dagelijijkse",
-            marks=xfail("glyphs overprinted for bold read twice"),
         ),
         pytest.param(
             SHARED,
@@ -173,7 +167,6 @@ def test_at_most_one_percent_of_passages_hold_a_word_pdfium_does_not_show(name):
             17,
             "fysieke",
             "fyfysieke",
-            marks=xfail("glyphs overprinted for bold read twice"),
         ),
     ],
 )
@@ -201,19 +194,16 @@ def test_footnote_marker_is_split_from_its_word():
             REAL,
             VWS_BRIEF,
             "Met het Aanvullend Zorg- en Welzijnsakkoord (AZWA) hebben we samen met 19",
-            marks=xfail("the first line after the salutation is taken for the address block"),
         ),
         pytest.param(
             REAL,
             SPUK_BRIEF,
             "In de afgelopen maanden heeft VWS o.a. met de VNG gesprekken gevoerd",
-            marks=xfail("the opening line beside the sidebar is dropped"),
         ),
         pytest.param(
             SAMPLE,
             "004_6a829b2d3051c84a.txt",
             "op tafel gelegd worden in een collegiaal, inhoudelijk overleg",
-            marks=xfail("list items whose bullet was extracted as 'e' are lost"),
         ),
     ],
 )
@@ -237,7 +227,7 @@ def punctuation_only(path: Path) -> list[str]:
         real(VWS_BRIEF),
         real(CW31),
         real(BZK_PAGE),
-        pytest.param(real(SPUK_BRIEF), marks=xfail("a dash bullet and '€' table cells become passages")),
+        pytest.param(real(SPUK_BRIEF)),
     ],
     ids=lambda p: p.name,
 )
@@ -245,7 +235,6 @@ def test_no_passage_is_punctuation_only(path):
     assert punctuation_only(path) == []
 
 
-@xfail("a bullet glyph alone on its line becomes a passage ('•')")
 def test_bullets_are_never_alone_in_the_akkoord():
     assert punctuation_only(shared(IZA)) == []
 
@@ -264,7 +253,6 @@ def test_private_use_bullet_starts_an_item():
     assert one(path, "Rond de landelijke ontwikkelingen is nog onduidelijk")["kind"] == "bullet"
 
 
-@xfail("a heading is glued to the sentence after it")
 def test_heading_is_a_passage_of_its_own():
     heading = one(shared(IZA), "De toegankelijkheid van de zorg staat onder druk")
     assert heading["text"] == "De toegankelijkheid van de zorg staat onder druk"
@@ -282,7 +270,7 @@ SENTENCE_INSIDE = re.compile(r"[a-z)][.!?]\s+[A-Z]")
         real(SPUK_BRIEF),
         real(CW31),
         real(BZK_PAGE),
-        pytest.param(SHARED / IZA, marks=xfail("list items of several sentences run to 2,180 characters")),
+        pytest.param(SHARED / IZA),
     ],
     ids=lambda p: p.name,
 )
@@ -302,7 +290,7 @@ ADDRESS = re.compile(r"(?i:retouradres|postbus \d+|\bt\.a\.v\.)|\b\d{4} ?[A-Z]{2
     "name",
     [
         SPUK_BRIEF,
-        pytest.param(VWS_BRIEF, marks=xfail("'> Retouradres Postbus 20350 ...' and 'T.a.v.' stay in the text")),
+        pytest.param(VWS_BRIEF),
     ],
 )
 def test_no_address_block_in_the_text(name):
@@ -338,7 +326,6 @@ def test_letter_record_has_date_and_kenmerk(name, field, value):
         pytest.param(
             VWS_BRIEF,
             "AZWA-afspraken D5 en D6 en financieringsinstrument",
-            marks=xfail("Bron is the file name though the title is read"),
         ),
     ],
 )
@@ -348,7 +335,6 @@ def test_title_is_the_bron_without_a_manifest(name, title):
     assert {p["source"] for p in result.passages} == {title}
 
 
-@xfail("Bron is the file name, not the page's title")
 def test_web_page_title_is_the_bron():
     source = read(real(BZK_PAGE)).document["source"]
     assert "Gemeentefonds" in source
@@ -373,25 +359,21 @@ def test_letter_pages_are_numbered_as_printed(name):
             "mun_almere_evaluatie_schakelteams_2021.pdf",
             "Hun beleving staat in dit onderzoek centraal.",
             "2",
-            marks=xfail("printed numbering starts on the second sheet; the PDF index is shown"),
         ),
         pytest.param(
             "reg_ros_friesland_zorgpad_vroegsignalering_zwangeren_2024.pdf",
             "",
             "27",
-            marks=xfail("printed numbering starts on the second sheet; the PDF index is shown"),
         ),
         pytest.param(
             "mun_almere_pga_transformatieplan.pdf",
             "Wie zijn betrokken bij Positief Gezond Almere?",
             "4",
-            marks=xfail("a two-page spread carries one page number"),
         ),
         pytest.param(
             "mun_almere_pga_transformatieplan.pdf",
             "Positief Gezond Almere is geen los project",
             "5",
-            marks=xfail("a two-page spread carries one page number"),
         ),
     ],
 )
@@ -404,7 +386,6 @@ def test_printed_page_number(name, start, printed):
         assert {p["page"] for p in passages(path, last)} == {printed}
 
 
-@xfail("the document record does not say how pages were numbered")
 def test_document_record_says_how_pages_were_numbered():
     numbering = read(shared("mun_almere_evaluatie_schakelteams_2021.pdf")).document.get("page_numbering")
     assert numbering
@@ -420,7 +401,6 @@ def test_rijksoverheid_page_main_text_is_read():
     assert not [t for t in rows if "cookie" in t.lower()]
 
 
-@xfail("the <main> element's class 'is-navigation-document' is taken for navigation: E041 no text found")
 def test_dusi_page_main_text_is_read():
     assert any(
         t.startswith("Voor deze regeling is voor de jaren 2023 tot en met 2025 een budget")
@@ -429,14 +409,12 @@ def test_dusi_page_main_text_is_read():
 
 
 @pytest.mark.parametrize("name", HANDELINGEN)
-@xfail("a double-encoded byte-order mark and a newline before <?xml: refused as E003 'looks like TEXT'")
 def test_handelingen_xml_is_read(name):
     result = read(real(name))
     assert result.document["status"] == "ok", result.errors
     assert len(result.passages) > 20
 
 
-@xfail("Handelingen XML refused (E003); once read, its double-encoded UTF-8 must be repaired")
 def test_handelingen_text_is_repaired_and_speakers_are_sections():
     rows = passages(real(HANDELINGEN[1]))
     joined = " ".join(p["text"] for p in rows)
