@@ -71,12 +71,20 @@ def test_annotations_export_and_agreement(tmp_path):
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
-    assert records and all(r["expectation"] is False for r in records)
+    assert records and all(r["status"] == "todo" and r["expectation"] is None for r in records)
+    assert all("suggestion" not in r for r in records)
     assert runner.invoke(app, ["annotations", "export", str(SAMPLE), "--out", str(target)]).exit_code == 2
+    checked = runner.invoke(app, ["annotations", "validate", str(target)])
+    assert checked.exit_code == 0 and f"0 labelled, {len(records)} still to do" in checked.output
+    # Blank records are nobody's labels: agreement on them is refused, not a perfect score.
+    agree = runner.invoke(app, ["agreement", str(target), str(target), "--json"])
+    assert agree.exit_code == 2 and "no record id is labelled in two files" in agree.output
     disagreements = tmp_path / "d.csv"
-    agree = runner.invoke(app, ["agreement", str(target), str(target), "--out", str(disagreements), "--json"])
+    gold = DATA / "gold_small.jsonl"
+    agree = runner.invoke(app, ["agreement", str(gold), str(gold), "--out", str(disagreements), "--json"])
     assert agree.exit_code == 0
-    assert json.loads(agree.stdout.splitlines()[0])["expectation_kappa"] == 1.0
+    scores = json.loads(agree.stdout.splitlines()[0])
+    assert scores["expectation_kappa"] == 1.0 and scores["expectation_alpha"] == 1.0
 
 
 def test_kwic_matches_lemma_and_form():
