@@ -115,3 +115,22 @@ def test_train_writes_loadable_models(tmp_path):
     scored = runner.invoke(app, ["evaluate", str(DATA / "gold_small.jsonl"), "--models", str(out), "--json"])
     assert scored.exit_code == 0
     assert 0.0 <= json.loads(scored.stdout)["expectation"]["f1"] <= 1.0
+
+
+def test_export_samples_the_most_uncertain_passage_of_each_document(tmp_path):
+    import sbtext
+
+    target = tmp_path / "uncertain.jsonl"
+    args = ["annotations", "export", str(SAMPLE), "--out", str(target), "--sample", "uncertain", "-n", "5"]
+    result = runner.invoke(app, [*args, "--suggest"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    passages = sbtext.analyze(SAMPLE).passages
+    distance = (passages.expectation_score - 0.5).abs()
+    closest = passages.loc[distance.groupby(passages.doc_id).idxmin()]
+    assert {r["id"] for r in records} == set(closest.passage_id)
+    assert all(r["status"] == "todo" and "expectation_score" in r["suggestion"] for r in records)
+    again = tmp_path / "random.jsonl"
+    args = ["annotations", "export", str(SAMPLE), "--out", str(again), "--sample", "random", "-n", "7", "--seed", "2"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert len(again.read_text(encoding="utf-8").splitlines()) == 7

@@ -131,3 +131,19 @@ def test_qdpx_of_real_pdfs_round_trips(tmp_path):
         pytest.skip("the real documents are not beside the project")
     result = sbtext.analyze(pdfs, spacy_model="blank")
     assert check_project(result.to_qdpx(tmp_path / "real.qdpx"), result.passages) > 0
+
+
+def test_an_independent_refi_qda_reader_loads_the_project(analysis, tmp_path):
+    pyrefiqda = pytest.importorskip("pyrefiqda")
+    path = analysis.to_qdpx(tmp_path / "sample.qdpx")
+    project = pyrefiqda.RefiProject.load(path, extract_dir=str(tmp_path / "unpacked"))
+    _, texts = opened(path)
+    sources = project.sources.text_source
+    assert len(sources) == len(analysis.documents)
+    codes = {c.guid for top in project.code_book.codes.code for c in [top, *top.code]}
+    for source in sources:
+        text = texts["Sources/" + source.plain_text_path.removeprefix("internal://")]
+        for sel in source.plain_text_selection:
+            assert sel.name.split(" ")[0] in set(analysis.passages.passage_id)
+            assert text[sel.start_position : sel.end_position].strip()
+            assert {c.code_ref.target_guid for c in sel.coding} <= codes
