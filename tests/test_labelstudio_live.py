@@ -116,7 +116,7 @@ def test_round_trip_through_a_real_label_studio(server, tmp_path):
         truth = gold[task["data"]["sbtext_id"]]
         result = to_labelstudio({**truth, "suggestion": truth})["predictions"][0]["result"]
         server.call("POST", f"/api/tasks/{task['id']}/annotations", {"result": result, "was_cancelled": False})
-    exported = server.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON")
+    exported = server.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON&download_all_tasks=true")
     export_file = tmp_path / "export.json"
     export_file.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     target = tmp_path / "gold.jsonl"
