@@ -1,8 +1,11 @@
-"""Inter-annotator agreement between two JSONL files, matched by id.
+"""Inter-annotator agreement between annotation JSONL files, matched by id.
 
-Cohen's kappa for expectation, framing and each sphere; plain agreement on purpose category
-(over records where either annotator gave one); mean token-F1 between purpose spans (over
-records where either gave one). Disagreements come back as a DataFrame, one row per field.
+Two files: Cohen's kappa for expectation, framing and each sphere; plain agreement on purpose
+category (over records where either annotator gave one); mean token-F1 between purpose spans
+(over records where either gave one). Two or more files: Krippendorff's alpha (nominal, from the
+`krippendorff` package) for the same fields, over every id that at least two files labelled;
+an id that only some files hold still counts where two or more coded it, and the ids missing
+from each file are reported. Disagreements come back as a DataFrame, one row per field.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import krippendorff
+import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
@@ -30,6 +35,7 @@ def agreement(path_a: Path, path_b: Path) -> tuple[dict[str, Any], pd.DataFrame]
     a = {r["id"]: r for r in read_gold([path_a], skip_duplicates=True)}
     b = {r["id"]: r for r in read_gold([path_b], skip_duplicates=True)}
     ids = sorted(set(a) & set(b))
+    only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
     if not ids:
         raise SbtextError(Errors.E060, path=f"{path_a}, {path_b}", detail="the two files share no record ids")
     pairs = [(a[i], b[i]) for i in ids]
@@ -54,7 +60,56 @@ def agreement(path_a: Path, path_b: Path) -> tuple[dict[str, Any], pd.DataFrame]
         if with_purpose
         else 1.0
     )
+    scores["only_in_a"] = len(only_a)
+    scores["only_in_b"] = len(only_b)
     return scores, _disagreements(pairs)
+
+
+def coverage(paths: list[Path]) -> dict[str, Any]:
+    """Which ids each file lacks that another file has (labelled records only)."""
+    files = [{r["id"] for r in read_gold([p], skip_duplicates=True)} for p in paths]
+    every = set().union(*files)
+    return {
+        "ids": len(every),
+        "ids_in_all_files": len(set.intersection(*files)) if files else 0,
+        "missing": {str(p): sorted(every - ids) for p, ids in zip(paths, files) if every - ids},
+    }
+
+
+ALPHA_FIELDS = ("expectation", "framing", "purpose_category", *(f"sphere:{s}" for s in SPHERES))
+
+
+def alpha(paths: list[Path]) -> dict[str, Any]:
+    """Krippendorff's alpha (nominal) per field over two or more files; missing ids are missing values."""
+    if len(paths) < 2:
+        raise SbtextError(Errors.E060, path=", ".join(map(str, paths)), detail="agreement needs two or more files")
+    coders = [{r["id"]: r for r in read_gold([p], skip_duplicates=True)} for p in paths]
+    ids = sorted(i for i in set().union(*coders) if sum(i in c for c in coders) >= 2)
+    if not ids:
+        raise SbtextError(Errors.E060, path=", ".join(map(str, paths)), detail="no record id is labelled in two files")
+    scores: dict[str, Any] = {"coders": len(paths), "units": len(ids)}
+    for name in ALPHA_FIELDS:
+        values = [[_value(c.get(i), name) for i in ids] for c in coders]
+        scores[f"{name.replace(':', '_')}_alpha"] = _alpha(values)
+    return scores
+
+
+def _value(record: dict[str, Any] | None, name: str) -> str | None:
+    if record is None:
+        return None
+    if name.startswith("sphere:"):
+        return str(name.split(":", 1)[1] in record["spheres"])
+    return str(record[name])
+
+
+def _alpha(values: list[list[str | None]]) -> float:
+    """Nominal alpha; 1.0 when every coder gave one and the same value throughout (no variation to measure)."""
+    labels = sorted({v for row in values for v in row if v is not None})
+    if len(labels) < 2:
+        return 1.0
+    codes = {v: k for k, v in enumerate(labels)}
+    data = np.array([[codes[v] if v is not None else np.nan for v in row] for row in values], dtype=float)
+    return round(float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), 4)
 
 
 def _disagreements(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:

@@ -1,13 +1,20 @@
 """The one annotation format (JSONL), its rules, and the files built on it.
 
 Required keys: id, text, expectation, framing, purpose, purpose_category, spheres. Optional:
-source, doc_id, page, annotator, note, goal_statement; unknown keys are kept and ignored.
-`validate_file` reports every violation with file and line; `read_gold` reads files that pass.
+source, doc_id, page, annotator, note, goal_statement, status, suggestion; unknown keys are kept
+and ignored. A record whose `status` is "todo" is not annotated yet: its labels may be empty or
+null, it is checked only for id and text, and it is never read as gold. `suggestion` holds what
+the models proposed (never gold). `validate_file` reports every violation with file and line;
+`count_status` says how many records are labelled and how many still to do; `read_gold` reads
+the labelled records of files that pass. `sample` picks passages for an annotator.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +39,13 @@ OPTIONAL: dict[str, type | tuple[type, ...]] = {
     "annotator": str,
     "note": str,
     "goal_statement": bool,
+    "status": str,
+    "suggestion": dict,
 }
+STATUSES = ("todo", "done")
+TODO = "todo"
+# The tagger calls a passage an expectation when its calibrated score reaches this value.
+DECISION_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,11 @@ def check_record(record: Any) -> list[str]:
     """Every rule the record breaks, as messages (empty when it is valid)."""
     if not isinstance(record, dict):
         return [f"expected a JSON object, got {type(record).__name__}"]
+    if record.get("status") == TODO:
+        return _check_todo(record)
     problems = [f"missing key {k!r}" for k in REQUIRED if k not in record]
+    if record.get("status", "done") not in STATUSES:
+        problems.append(f"status {record['status']!r} is not one of {list(STATUSES)}")
     for key, kind in {**REQUIRED, **OPTIONAL}.items():
         value = record.get(key)
         wrong_type = not isinstance(value, kind) or (kind is not bool and isinstance(value, bool))
@@ -76,6 +93,31 @@ def check_record(record: Any) -> list[str]:
     if not record["id"].strip():
         problems.append("id is empty")
     return problems
+
+
+def _check_todo(record: dict[str, Any]) -> list[str]:
+    """A record still to do needs only an id and a text; its labels are not checked."""
+    problems = [f"missing key {k!r}" for k in ("id", "text") if k not in record]
+    problems += [f"{k!r} must be a string" for k in ("id", "text") if k in record and not isinstance(record[k], str)]
+    if not problems and not record["id"].strip():
+        problems.append("id is empty")
+    if "suggestion" in record and not isinstance(record["suggestion"], dict):
+        problems.append("'suggestion' must be an object")
+    return problems
+
+
+def is_todo(record: dict[str, Any]) -> bool:
+    """Whether a record still waits for an annotator."""
+    return record.get("status") == TODO
+
+
+def count_status(path: Path) -> dict[str, int]:
+    """How many records of a file are labelled and how many still to do (unreadable lines left out)."""
+    counts = {"labelled": 0, "todo": 0}
+    for _, record, error in _lines(path):
+        if not error and isinstance(record, dict):
+            counts["todo" if is_todo(record) else "labelled"] += 1
+    return counts
 
 
 def _name(kind: type | tuple[type, ...]) -> str:
@@ -114,7 +156,8 @@ def _lines(path: Path) -> Iterator[tuple[int, Any, str]]:
 
 
 def read_gold(paths: Iterable[Path | str], *, skip_duplicates: bool = True) -> list[dict[str, Any]]:
-    """Records of valid JSONL files; raises E060 listing the problems otherwise."""
+    """Labelled records of valid JSONL files (records still to do are left out); raises E060
+    listing the problems otherwise."""
     records: list[dict[str, Any]] = []
     for path in map(Path, paths):
         problems = validate_file(path)
@@ -122,7 +165,7 @@ def read_gold(paths: Iterable[Path | str], *, skip_duplicates: bool = True) -> l
             shown = "\n".join(map(str, problems[:20]))
             raise SbtextError(Errors.E060, path=str(path), detail=f"{len(problems)} problem(s):\n{shown}")
         for _, record, _ in _lines(path):
-            if skip_duplicates and record.get("duplicate_of"):
+            if (skip_duplicates and record.get("duplicate_of")) or is_todo(record):
                 continue
             records.append({**record, "_file": str(path)})
     return records
@@ -142,20 +185,85 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path, *, overwrite: boo
     return n
 
 
-def blank_record(passage: dict[str, Any]) -> dict[str, Any]:
-    """A record for an annotator: the passage with empty labels to fill in."""
-    return {
+def blank_record(passage: dict[str, Any], *, suggest: bool = False) -> dict[str, Any]:
+    """A record for an annotator: the passage with empty labels to fill in, marked "todo".
+
+    With `suggest`, the models' labels of the passage (a row of passages.csv) come along under
+    `suggestion`, apart from the labels, so that they can never be taken for gold.
+    """
+    record: dict[str, Any] = {
         "id": passage["passage_id"],
         "text": passage["text"],
-        "expectation": False,
-        "framing": "none",
-        "purpose": "",
-        "purpose_category": "",
-        "spheres": [],
-        "goal_statement": False,
+        "status": TODO,
+        "expectation": None,
+        "framing": None,
+        "purpose": None,
+        "purpose_category": None,
+        "spheres": None,
+        "goal_statement": None,
         "source": passage.get("source", ""),
         "doc_id": passage["doc_id"],
         "page": str(passage["page"]),
         "kind": passage.get("kind", ""),
         "context": passage.get("context", ""),
     }
+    if suggest:
+        record["suggestion"] = suggestion_of(passage)
+    return record
+
+
+def suggestion_of(passage: dict[str, Any]) -> dict[str, Any]:
+    """The models' labels of a tagged passage, with the purpose offsets and the cue spans."""
+    spheres = passage.get("spheres") or ""
+    cues = passage.get("cue_offsets") or "[]"
+    return {
+        "expectation": bool(passage["expectation"]),
+        "expectation_score": float(passage["expectation_score"]),
+        "framing": passage["framing"],
+        "purpose": passage.get("purpose") or "",
+        "purpose_start": int(passage.get("purpose_start", -1)),
+        "purpose_end": int(passage.get("purpose_end", -1)),
+        "purpose_category": passage.get("purpose_category") or "",
+        "spheres": spheres.split(";") if isinstance(spheres, str) and spheres else list(spheres or []),
+        "goal_statement": bool(passage.get("goal_statement")),
+        "cues": [
+            {"start": start, "end": end, "label": label, "rule": rule}
+            for start, end, label, rule in (json.loads(cues) if isinstance(cues, str) else cues)
+            if label != "purpose"
+        ],
+    }
+
+
+def sample(passages: list[dict[str, Any]], how: str, n: int, *, seed: int = 0) -> list[dict[str, Any]]:
+    """Pick `n` passages for annotation, in their corpus order.
+
+    `random`: a seeded uniform sample, for unbiased evaluation sets. `uncertain`: the passages
+    whose expectation score lies closest to the decision threshold, spread over documents (no
+    document gives more than its share, n divided by the number of documents, rounded up, until
+    every document has given its share), so that each hour of annotation teaches the model most.
+    """
+    if how not in ("random", "uncertain"):
+        raise ValueError(f"unknown sampling {how!r}; use 'random' or 'uncertain'")
+    if n >= len(passages):
+        return list(passages)
+    chosen = random.Random(seed).sample(range(len(passages)), n) if how == "random" else _uncertain(passages, n)
+    return [passages[i] for i in sorted(chosen)]
+
+
+def _uncertain(passages: list[dict[str, Any]], n: int) -> list[int]:
+    order = sorted(
+        range(len(passages)),
+        key=lambda i: (abs(float(passages[i]["expectation_score"]) - DECISION_THRESHOLD), i),
+    )
+    share = math.ceil(n / len({p["doc_id"] for p in passages}))
+    taken: Counter[str] = Counter()
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) == n:
+            break
+        if taken[passages[i]["doc_id"]] < share:
+            chosen.append(i)
+            taken[passages[i]["doc_id"]] += 1
+    rest = (i for i in order if i not in set(chosen))
+    chosen += [next(rest) for _ in range(n - len(chosen))]
+    return chosen

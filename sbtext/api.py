@@ -77,6 +77,12 @@ class Analysis:
         write_xlsx(workbook_sheets(self.tables(top)), path)
         return path
 
+    def to_qdpx(self, path: str | Path, *, name: str = "sbtext") -> Path:
+        """Write a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo or QualCoder (see `sbtext.qda`)."""
+        from sbtext.qda import write_qdpx
+
+        return write_qdpx(path, self.documents, self.passages, name=name)
+
     def to_dir(
         self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None
     ) -> list[Path]:

@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -136,6 +136,9 @@ def analyze_cli(
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
     models: Models = None,
+    qdpx: Annotated[
+        Path | None, typer.Option("--qdpx", dir_okay=False, help="Also write a REFI-QDA project (.qdpx) here.")
+    ] = None,
 ) -> None:
     """Analyse documents and write the tables, the report and the per-passage data."""
     from tqdm import tqdm
@@ -177,9 +180,27 @@ def analyze_cli(
         f"{counts['expectations']} expectation(s) -> {out}/",
         err=True,
     )
+    if qdpx:
+        _write_qdpx(out, qdpx)
     if counts["failed"]:
         typer.echo(f"{counts['failed']} document(s) failed; see {out / 'errors.csv'}", err=True)
         raise typer.Exit(1)
+
+
+def _write_qdpx(out: Path, target: Path) -> None:
+    """A REFI-QDA project from the tables just written into `out`."""
+    import pandas as pd
+
+    from sbtext.qda import write_qdpx
+
+    def table(name: str) -> pd.DataFrame:
+        return pd.read_csv(out / f"{name}.csv", keep_default_na=False, dtype={"page": str, "doc_id": str})
+
+    try:
+        write_qdpx(target, table("documents"), table("passages"), name=out.name)
+    except SbtextError as e:
+        _fail(e)
+    typer.echo(f"REFI-QDA project written to {target}", err=True)
 
 
 @app.command("evaluate")
@@ -237,26 +258,37 @@ def train_cli(
 
 @app.command("agreement")
 def agreement_cli(
-    a: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    b: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    out: Annotated[Path, typer.Option("--out", help="CSV of the disagreements.")] = Path("disagreements.csv"),
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Two or more annotation files.")],
+    out: Annotated[Path, typer.Option("--out", help="CSV of the disagreements (two files).")] = Path(
+        "disagreements.csv"
+    ),
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Inter-annotator agreement between two JSONL files, matched by id."""
-    from sbtext.agreement import agreement, format_agreement
+    """Inter-annotator agreement between JSONL files, matched by id: Cohen's kappa for two files,
+    Krippendorff's alpha for two or more, and the ids each file lacks."""
+    from sbtext.agreement import agreement, alpha, coverage, format_agreement
 
     _refuse_to_overwrite(out, force=force)
 
     try:
-        scores, disagreements = agreement(a, b)
+        scores = alpha(files)
+        if len(files) == 2:
+            pair, disagreements = agreement(files[0], files[1])
+            scores = {**pair, **scores}
+        ids = coverage(files)
     except SbtextError as e:
         _fail(e)
-    from sbtext.export import write_csv
+    scores["ids_in_all_files"] = ids["ids_in_all_files"]
+    typer.echo(json.dumps({**scores, "missing": ids["missing"]}) if as_json else format_agreement(scores))
+    for path, missing in ids["missing"].items():
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        typer.echo(f"{path} lacks {len(missing)} id(s) that another file has: {shown}", err=True)
+    if len(files) == 2:
+        from sbtext.export import write_csv
 
-    write_csv(disagreements, out)
-    typer.echo(json.dumps(scores) if as_json else format_agreement(scores))
-    typer.echo(f"{len(disagreements)} disagreement(s) written to {out}", err=True)
+        write_csv(disagreements, out)
+        typer.echo(f"{len(disagreements)} disagreement(s) written to {out}", err=True)
 
 
 @app.command("kwic")
@@ -310,50 +342,123 @@ def kwic_cli(
 
 @annotations_app.command("validate")
 def validate_cli(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Report every rule violation with file and line; exit 1 if there is any."""
-    from sbtext.annotations import validate_file
+    """Report every rule violation with file and line, and how many records are still to do; exit 1
+    on any violation."""
+    from sbtext.annotations import count_status, validate_file
 
     problems = [p for f in files for p in validate_file(f)]
     for problem in problems:
         typer.echo(str(problem))
-    typer.echo(f"{len(files)} file(s), {len(problems)} problem(s)", err=True)
+    counts = [count_status(f) for f in files]
+    labelled, todo = sum(c["labelled"] for c in counts), sum(c["todo"] for c in counts)
+    typer.echo(f"{len(files)} file(s), {labelled} labelled, {todo} still to do, {len(problems)} problem(s)", err=True)
     if problems:
         raise typer.Exit(1)
+
+
+class TaskFormat(str, Enum):
+    jsonl = "jsonl"
+    prodigy = "prodigy"
+    labelstudio = "labelstudio"
+
+
+class Sampling(str, Enum):
+    uncertain = "uncertain"
+    random = "random"
 
 
 @annotations_app.command("export")
 def export_cli(
     paths: Annotated[list[Path], typer.Argument(exists=True)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL file to create (never overwritten).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to create (never overwritten).")],
+    fmt: Annotated[
+        TaskFormat, typer.Option("--format", help="jsonl (sbtext), prodigy (JSONL tasks) or labelstudio (JSON tasks).")
+    ] = TaskFormat.jsonl,
+    suggest: Annotated[
+        bool, typer.Option("--suggest", help="Add the models' labels as suggestions (never as gold).")
+    ] = False,
+    sample_how: Annotated[
+        Sampling | None,
+        typer.Option("--sample", help="Export only a sample: uncertain (closest to the threshold) or random."),
+    ] = None,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Passages in the sample.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the random sample.")] = 0,
     spacy_model: SpacyModel = None,
+    codebook: Codebook = None,
+    models: Models = None,
 ) -> None:
-    """Write the passages of documents as blank JSONL records for an annotator."""
-    from sbtext.annotations import blank_record, write_jsonl
+    """Write the passages of documents as records to do for an annotator, or as tasks for a labelling tool."""
+    from sbtext.annotations import blank_record, sample, write_jsonl
+    from sbtext.exchange import write_tasks
     from sbtext.pipeline import Options, iter_results
 
     # An annotation file may already hold a person's work: there is no option to replace it.
     _refuse_to_overwrite(out, force=False, option=None)
-
-    options = Options(spacy_model=spacy_model, tag=False)
+    tag = suggest or sample_how is Sampling.uncertain
+    options = Options(
+        spacy_model=spacy_model,
+        codebook=str(codebook) if codebook else None,
+        models=str(models) if models else None,
+        tag=tag,
+    )
     failed: list[str] = []
 
-    def records() -> Iterator[dict[str, Any]]:
+    def read() -> Iterator[dict[str, Any]]:
         for result in iter_results(paths, options=options):
             for row in result.errors:
                 failed.append(str(row.get("path", "")))
                 typer.echo(str(row.get("message", "")), err=True)
-            yield from (blank_record(p) for p in result.passages)
+            yield from result.passages
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            n = write_jsonl(records(), out)
+            passages: Iterable[dict[str, Any]] = read()
+            if sample_how:
+                passages = sample(list(passages), sample_how.value, n, seed=seed)
+            rows = (blank_record(p, suggest=suggest) for p in passages)
+            written = write_jsonl(rows, out) if fmt is TaskFormat.jsonl else write_tasks(rows, out, fmt.value)
     except SbtextError as e:
         _fail(e)
-    typer.echo(f"{n} passage(s) written to {out}", err=True)
+    typer.echo(f"{written} passage(s) written to {out}", err=True)
+    if fmt is TaskFormat.labelstudio:
+        typer.echo(f"labelling interface for the project: {out.with_suffix('.config.xml')}", err=True)
     if failed:
         typer.echo(f"{len(set(failed))} document(s) could not be read and have no records.", err=True)
         raise typer.Exit(1)
+
+
+@annotations_app.command("import")
+def import_cli(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Prodigy/doccano JSONL or Label Studio JSON.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Annotation JSONL to create (never overwritten).")],
+) -> None:
+    """Read a labelling tool's file back into the project's annotation JSONL, validated."""
+    from collections import Counter
+
+    from sbtext.annotations import check_record, is_todo, write_jsonl
+    from sbtext.exchange import read_tasks
+
+    try:
+        records = list(read_tasks(file))
+    except SbtextError as e:
+        _fail(e)
+    problems = [f"{file}:{n}: {m}" for n, record in records for m in check_record(record)]
+    ids = Counter(r["id"] for _, r in records)
+    problems += [f"{file}: duplicate id {i!r}" for i, k in sorted(ids.items()) if k > 1]
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s); nothing written. Fix them in the tool and export again.", err=True)
+        raise typer.Exit(1)
+    try:
+        written = write_jsonl((r for _, r in records), out)
+    except SbtextError as e:
+        _fail(e)
+    todo = sum(is_todo(r) for _, r in records)
+    typer.echo(f"{written} record(s) written to {out}: {written - todo} labelled, {todo} still to do", err=True)
 
 
 @codebook_app.command("show")
@@ -362,6 +467,18 @@ def codebook_show(codebook: Codebook = None) -> None:
     from sbtext.codebook import default_codebook_path
 
     typer.echo((codebook or default_codebook_path()).read_text(encoding="utf-8"))
+
+
+@codebook_app.command("qdc")
+def codebook_qdc(dest: Annotated[Path, typer.Argument(help="Where to write the REFI-QDA codebook (.qdc).")]) -> None:
+    """Write the code system as a REFI-QDA codebook (.qdc) for ATLAS.ti, MAXQDA, NVivo or QualCoder."""
+    from sbtext.qda import write_qdc
+
+    if dest.exists():
+        typer.echo(f"{dest} exists; not overwriting it.", err=True)
+        raise typer.Exit(2)
+    write_qdc(dest)
+    typer.echo(f"codebook written to {dest}", err=True)
 
 
 @codebook_app.command("copy")

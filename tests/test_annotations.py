@@ -128,3 +128,102 @@ def test_verwey_jonker_table_has_all_sources_with_pages():
     assert {r["column"] for r in rows} == {"verwachting", "waartoe"}
     assert sum(r["column"] == "verwachting" for r in rows) >= 25
     assert sum(r["page"] != "" for r in rows) >= 40
+
+
+def test_records_to_do_are_counted_apart_and_never_read_as_gold(tmp_path):
+    from sbtext.annotations import blank_record, count_status
+
+    labelled = read_gold([DATA / "gold_small.jsonl"])[0]
+    labelled.pop("_file")
+    todo = blank_record({"passage_id": "p9", "text": "Nog te doen.", "doc_id": "d", "page": 1})
+    done_without_labels = {**todo, "id": "p10", "status": "done"}
+    target = tmp_path / "mixed.jsonl"
+    write_jsonl([labelled, todo], target)
+    assert validate_file(target) == []
+    assert count_status(target) == {"labelled": 1, "todo": 1}
+    assert [r["id"] for r in read_gold([target])] == [labelled["id"]]
+    assert "'expectation' must be true/false, got None" in check_record(done_without_labels)
+
+
+def test_suggestions_stay_apart_from_the_labels():
+    from sbtext.annotations import blank_record
+
+    row = {
+        "passage_id": "p1",
+        "text": "Buren helpen elkaar, zodat ouderen thuis kunnen blijven.",
+        "doc_id": "d",
+        "page": "3",
+        "expectation": True,
+        "expectation_score": 0.81,
+        "framing": "instrumental",
+        "purpose": "ouderen thuis kunnen blijven",
+        "purpose_start": 27,
+        "purpose_end": 55,
+        "purpose_category": "zelfredzaamheid_langer_thuis",
+        "spheres": "persoonlijk",
+        "goal_statement": False,
+        "cue_offsets": json.dumps([[0, 5, "sphere:persoonlijk", "buur"], [27, 55, "purpose", "zodat"]]),
+    }
+    record = blank_record(row, suggest=True)
+    assert record["status"] == "todo" and record["expectation"] is None
+    suggestion = record["suggestion"]
+    assert suggestion["expectation"] is True and suggestion["spheres"] == ["persoonlijk"]
+    assert row["text"][suggestion["purpose_start"] : suggestion["purpose_end"]] == suggestion["purpose"]
+    assert suggestion["cues"] == [{"start": 0, "end": 5, "label": "sphere:persoonlijk", "rule": "buur"}]
+
+
+def passages_with(scores: dict[str, list[float]]) -> list[dict]:
+    return [
+        {"passage_id": f"{doc}-{k}", "doc_id": doc, "expectation_score": s}
+        for doc, values in scores.items()
+        for k, s in enumerate(values)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scores", "n", "chosen"),
+    [
+        # Closest to the threshold first, one per document while every document has its share.
+        ({"a": [0.5, 0.49, 0.9], "b": [0.1, 0.3]}, 2, {"a-0", "b-1"}),
+        # A document's share is n / documents, rounded up; the rest fills by closeness.
+        ({"a": [0.5, 0.49, 0.51, 0.52], "b": [0.0], "c": [0.99]}, 3, {"a-0", "b-0", "c-0"}),
+        ({"a": [0.5, 0.49, 0.51, 0.52], "b": [0.0]}, 4, {"a-0", "a-1", "a-2", "b-0"}),
+        ({"a": [0.2, 0.7]}, 5, {"a-0", "a-1"}),
+    ],
+)
+def test_uncertainty_sampling(scores, n, chosen):
+    from sbtext.annotations import sample
+
+    picked = sample(passages_with(scores), "uncertain", n)
+    assert {p["passage_id"] for p in picked} == chosen
+
+
+def test_random_sampling_is_seeded_and_keeps_corpus_order():
+    from sbtext.annotations import sample
+
+    passages = passages_with({"a": [0.1] * 50, "b": [0.9] * 50})
+    first, again = sample(passages, "random", 10, seed=3), sample(passages, "random", 10, seed=3)
+    assert first == again and len(first) == 10
+    assert sample(passages, "random", 10, seed=4) != first
+    order = [passages.index(p) for p in first]
+    assert order == sorted(order)
+
+
+def test_krippendorff_alpha_over_three_files_reports_missing_ids(tmp_path):
+    from sbtext.agreement import alpha, coverage
+
+    records = [json.loads(line) for line in (DATA / "gold_small.jsonl").read_text(encoding="utf-8").splitlines()]
+    b = [dict(r) for r in records]
+    b[1].update(expectation=False, framing="none", purpose="", purpose_category="", spheres=[])
+    c = [dict(r) for r in records[:3]]
+    paths = []
+    for name, rows in (("a", records), ("b", b), ("c", c)):
+        paths.append(tmp_path / f"{name}.jsonl")
+        write_jsonl(rows, paths[-1])
+    scores = alpha(paths)
+    assert scores["coders"] == 3 and scores["units"] == 4
+    assert scores["framing_alpha"] < 1.0 and scores["expectation_alpha"] < 1.0
+    assert alpha(paths[:1] + paths[:1])["expectation_alpha"] == 1.0
+    ids = coverage(paths)
+    assert ids["ids_in_all_files"] == 3
+    assert ids["missing"] == {str(paths[2]): [records[3]["id"]]}

@@ -72,12 +72,20 @@ def test_annotations_export_and_agreement(tmp_path):
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
-    assert records and all(r["expectation"] is False for r in records)
+    assert records and all(r["status"] == "todo" and r["expectation"] is None for r in records)
+    assert all("suggestion" not in r for r in records)
     assert runner.invoke(app, ["annotations", "export", str(SAMPLE), "--out", str(target)]).exit_code == 2
+    checked = runner.invoke(app, ["annotations", "validate", str(target)])
+    assert checked.exit_code == 0 and f"0 labelled, {len(records)} still to do" in checked.output
+    # Blank records are nobody's labels: agreement on them is refused, not a perfect score.
+    agree = runner.invoke(app, ["agreement", str(target), str(target), "--json"])
+    assert agree.exit_code == 2 and "no record id is labelled in two files" in agree.output
     disagreements = tmp_path / "d.csv"
-    agree = runner.invoke(app, ["agreement", str(target), str(target), "--out", str(disagreements), "--json"])
+    gold = DATA / "gold_small.jsonl"
+    agree = runner.invoke(app, ["agreement", str(gold), str(gold), "--out", str(disagreements), "--json"])
     assert agree.exit_code == 0
-    assert json.loads(agree.stdout.splitlines()[0])["expectation_kappa"] == 1.0
+    scores = json.loads(agree.stdout.splitlines()[0])
+    assert scores["expectation_kappa"] == 1.0 and scores["expectation_alpha"] == 1.0
 
 
 def test_kwic_matches_lemma_and_form():
@@ -272,3 +280,22 @@ def test_dask_engine_without_dask_is_a_usage_error_with_the_install_hint(tmp_pat
     assert "pip install" in result.stderr and "sbtext[dask]" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_export_samples_the_most_uncertain_passage_of_each_document(tmp_path):
+    import sbtext
+
+    target = tmp_path / "uncertain.jsonl"
+    args = ["annotations", "export", str(SAMPLE), "--out", str(target), "--sample", "uncertain", "-n", "5"]
+    result = runner.invoke(app, [*args, "--suggest"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    passages = sbtext.analyze(SAMPLE).passages
+    distance = (passages.expectation_score - 0.5).abs()
+    closest = passages.loc[distance.groupby(passages.doc_id).idxmin()]
+    assert {r["id"] for r in records} == set(closest.passage_id)
+    assert all(r["status"] == "todo" and "expectation_score" in r["suggestion"] for r in records)
+    again = tmp_path / "random.jsonl"
+    args = ["annotations", "export", str(SAMPLE), "--out", str(again), "--sample", "random", "-n", "7", "--seed", "2"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert len(again.read_text(encoding="utf-8").splitlines()) == 7
