@@ -53,6 +53,10 @@ class Warnings(str, Enum):
     )
     W002 = "{n} document(s) failed; see errors.csv."
     W003 = "{n} of {total} page(s) have no text layer (images only) and were skipped; run OCR on the file to read them."
+    W004 = (
+        "this gold file overlaps the models' training data ({overlap}): its scores are measured on text the "
+        "models learned from and overstate them. Use `sbtext evaluate --cross-validate` for held-out figures."
+    )
 
 
 class SbtextError(Exception):
