@@ -252,7 +252,7 @@ def train(
         "spacy_version": spacy.__version__,
         "backend": backend_of(nlp).name,
         "codebook_sha256": tagger.codebook.sha256,
-        "training_files": {str(p): file_hash(Path(p)) for p in gold},
+        "training_files": {Path(p).name: file_hash(Path(p)) for p in gold},
         "training_documents": sorted({group_of(r) for r in records if is_whole_document(r)}),
         "thresholds": {"expectation": models.threshold},
         "tuning": tuning,

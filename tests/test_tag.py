@@ -232,3 +232,21 @@ def test_a_bare_infinitive_is_no_purpose(tagger, text):
     from sbtext.tag.purpose import find_purposes
 
     assert find_purposes(tagger.nlp(text)) == []
+
+
+def test_purpose_markers_come_from_the_codebook(tmp_path, nlp):
+    """A marker added to the YAML opens a purpose clause; without it the same sentence has none."""
+    import yaml
+
+    from sbtext.codebook import default_codebook_path, load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_purposes
+
+    text = "Buren helpen elkaar in de wijk, in de hoop dat eenzaamheid afneemt."
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    data["purpose_clauses"]["markers"].append("in de hoop dat")
+    custom = tmp_path / "codeboek.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    doc = nlp(text)
+    assert find_purposes(doc, PurposeRules.of(load_codebook(None))) == []
+    (found,) = find_purposes(doc, PurposeRules.of(load_codebook(custom)))
+    assert text[found.start : found.end] == "eenzaamheid afneemt"
