@@ -172,8 +172,8 @@ def _flat(scores: dict[str, Any]) -> dict[str, float]:
 def _overall(results: pd.DataFrame) -> pd.DataFrame:
     gold = list(results["gold"])
     rows = [{"tagger": name, **_flat(score(gold, list(results[name])))} for name in ("model", "rules")]
-    rows.append({"tagger": "target", **{k: v for k, v in TARGETS.items()}})
-    return pd.DataFrame(rows)
+    rows.append({"tagger": "target", **TARGETS})
+    return pd.DataFrame(rows).astype(object).where(lambda d: d.notna(), "")
 
 
 def _summary(part: pd.DataFrame, tagger: str) -> dict[str, Any]:
@@ -262,8 +262,15 @@ def cross_validate(
         raise SbtextError(
             Errors.E060, path=", ".join(map(str, gold)), detail='no record with "unit": "document" to hold out'
         )
-    files = [str(p) for p in [*gold, *train_only]]
-    return report(results, nlp, _short(files), set_aside=_short(set_aside), folds=folds)
+    return report(results, nlp, describe_files(gold, train_only), set_aside=_short(set_aside), folds=folds)
+
+
+def describe_files(gold: Sequence[Path], train_only: Sequence[Path]) -> list[str]:
+    """The gold files by folder and count (a folder of documents can hold a hundred), then the
+    training-only files by name."""
+    folders = Counter(str(Path(p).parent) for p in gold)
+    shown = [f"{n} gold file(s) in {folder}/" for folder, n in sorted(folders.items())]
+    return shown + [f"{Path(p).name} (training only)" for p in train_only]
 
 
 def _short(files: Sequence[str]) -> list[str]:

@@ -18,7 +18,10 @@ def test_expectation_table_has_one_row_per_source_with_pages(sample_analysis):
     assert list(table.columns) == TABLE_COLUMNS
     assert table["Bron"].is_unique
     assert set(table["Bron"]) <= set(sample_analysis.documents["source"])
-    assert table["Verwachting van de sociale basis"].str.contains(r"\(p\. \d+\)").all()
+    # A source may have no expectation at all (the sample's 001 has none by its gold labels).
+    quoted = table["Verwachting van de sociale basis"].loc[lambda c: c != ""]
+    assert len(quoted) >= 3
+    assert quoted.str.contains(r"\(p\. \d+\)").all()
 
 
 def test_every_quote_traces_to_its_passage(sample_analysis):
