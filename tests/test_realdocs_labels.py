@@ -22,10 +22,22 @@ MIN_COVERAGE = 0.85
 # Quotes the toolkit does not label as the table does, each with the reason (strict: a quote that
 # starts passing must be taken off this list).
 KNOWN_MISSES = {
-    ("IZA", "verwachting", "5"): "names no part of the sociale basis ('de samenleving als geheel'): rule 1 forbids it",
-    ("GALA", "waartoe", "18"): "'is het makkelijker elkaar te ontmoeten' states an end without any purpose marker",
-    ("IZA", "verwachting", "9"): "its second sentence ('Als dit niet genoeg blijkt ...') is not in the text as read",
+    ("IZA", "verwachting", "De zorgsector, de politiek"): "names no part of the sociale basis ('de samenleving als "
+    "geheel'): rule 1 forbids an expectation",
+    ("GALA", "waartoe", "In een wijk waar veel"): "'is het makkelijker elkaar te ontmoeten' states an end without "
+    "any purpose marker",
+    ("IZA", "verwachting", "Zelfzorg en informele zorg"): "its second sentence ('Als dit niet genoeg blijkt ...') is "
+    "not in the text as read",
+    ("IZA", "verwachting", "Inzetten op gezondheid en welzijn"): "the model scores it below the expectation "
+    "threshold (the models trained on 88 documents; those trained on 86 labelled it)",
 }
+
+
+def known_miss(row: tuple[str, str, str, str]) -> str | None:
+    return next(
+        (why for (s, c, start), why in KNOWN_MISSES.items() if row[:2] == (s, c) and row[3].startswith(start)), None
+    )
+
 
 needs_realdocs = pytest.mark.skipif(not REALDOCS.is_dir(), reason="../shared/realdocs is absent")
 
@@ -54,7 +66,7 @@ def table_rows() -> list[tuple[str, str, str, str]]:
 
 
 def _param(row: tuple[str, str, str, str]):
-    reason = KNOWN_MISSES.get(row[:3])
+    reason = known_miss(row)
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(*row, marks=marks, id=f"{row[0]}-{row[1]}-p{row[2]}-{words(row[3])[:30]}")
 
