@@ -51,12 +51,16 @@ format: venv ## apply ruff's formatting and safe fixes
 
 check: test lint typecheck ## every check: tests, ruff, mypy
 
-train: venv ## retrain the shipped models from annotations/ (writes sbtext/models)
-	$(BIN)/sbtext train annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl annotations/constructed.jsonl --out sbtext/models
+REAL  := $(sort $(wildcard annotations/real/*.jsonl))
+CURATED := annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl annotations/constructed.jsonl
+FOLDS ?= 5
 
-evaluate: venv ## leave-one-source-out estimates into annotations/EVALUATION.md
-	$(BIN)/python -m sbtext.crossval annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl \
-		--train-only annotations/constructed.jsonl --out annotations/EVALUATION.md
+train: venv ## retrain the shipped models from annotations/ and annotations/real/ (writes sbtext/models)
+	$(BIN)/sbtext train $(REAL) $(CURATED) --out sbtext/models
+
+evaluate: venv ## whole-document cross-validation into annotations/EVALUATION.md (FOLDS=0: one document each)
+	$(BIN)/sbtext evaluate --cross-validate $(REAL) $(foreach f,$(CURATED),--train-only $(f)) \
+		$(if $(filter-out 0,$(FOLDS)),--folds $(FOLDS)) --out annotations/EVALUATION.md
 
 bench: venv ## throughput, memory and scaling benchmark into bench/RESULTS.md
 	$(BIN)/python bench/run.py --out bench/RESULTS.md

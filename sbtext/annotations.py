@@ -44,7 +44,7 @@ OPTIONAL: dict[str, type | tuple[type, ...]] = {
 }
 STATUSES = ("todo", "done")
 TODO = "todo"
-# The tagger calls a passage an expectation when its calibrated score reaches this value.
+# The decision threshold of models that record none; trained models carry theirs in their manifest.
 DECISION_THRESHOLD = 0.5
 
 
@@ -234,11 +234,13 @@ def suggestion_of(passage: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sample(passages: list[dict[str, Any]], how: str, n: int, *, seed: int = 0) -> list[dict[str, Any]]:
+def sample(
+    passages: list[dict[str, Any]], how: str, n: int, *, seed: int = 0, threshold: float = DECISION_THRESHOLD
+) -> list[dict[str, Any]]:
     """Pick `n` passages for annotation, in their corpus order.
 
     `random`: a seeded uniform sample, for unbiased evaluation sets. `uncertain`: the passages
-    whose expectation score lies closest to the decision threshold, spread over documents (no
+    whose expectation score lies closest to `threshold` (the models' decision threshold), spread over documents (no
     document gives more than its share, n divided by the number of documents, rounded up, until
     every document has given its share), so that each hour of annotation teaches the model most.
     """
@@ -246,15 +248,15 @@ def sample(passages: list[dict[str, Any]], how: str, n: int, *, seed: int = 0) -
         raise ValueError(f"unknown sampling {how!r}; use 'random' or 'uncertain'")
     if n >= len(passages):
         return list(passages)
-    chosen = random.Random(seed).sample(range(len(passages)), n) if how == "random" else _uncertain(passages, n)
+    if how == "random":
+        chosen = random.Random(seed).sample(range(len(passages)), n)
+    else:
+        chosen = _uncertain(passages, n, threshold)
     return [passages[i] for i in sorted(chosen)]
 
 
-def _uncertain(passages: list[dict[str, Any]], n: int) -> list[int]:
-    order = sorted(
-        range(len(passages)),
-        key=lambda i: (abs(float(passages[i]["expectation_score"]) - DECISION_THRESHOLD), i),
-    )
+def _uncertain(passages: list[dict[str, Any]], n: int, threshold: float) -> list[int]:
+    order = sorted(range(len(passages)), key=lambda i: (abs(float(passages[i]["expectation_score"]) - threshold), i))
     share = math.ceil(n / len({p["doc_id"] for p in passages}))
     taken: Counter[str] = Counter()
     chosen: list[int] = []
@@ -264,6 +266,7 @@ def _uncertain(passages: list[dict[str, Any]], n: int) -> list[int]:
         if taken[passages[i]["doc_id"]] < share:
             chosen.append(i)
             taken[passages[i]["doc_id"]] += 1
-    rest = (i for i in order if i not in set(chosen))
+    picked = set(chosen)
+    rest = (i for i in order if i not in picked)
     chosen += [next(rest) for _ in range(n - len(chosen))]
     return chosen

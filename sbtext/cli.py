@@ -207,13 +207,32 @@ def _write_qdpx(out: Path, target: Path) -> None:
 def evaluate_cli(
     gold: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Gold JSONL files.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    cross_validate: Annotated[
+        bool,
+        typer.Option(
+            "--cross-validate",
+            help="Hold out each whole real document of the gold files in turn, train on the rest, and report.",
+        ),
+    ] = False,
+    train_only: Annotated[
+        list[Path] | None,
+        typer.Option("--train-only", exists=True, dir_okay=False, help="With --cross-validate: training-only files."),
+    ] = None,
+    folds: Annotated[
+        int | None, typer.Option("--folds", min=2, help="With --cross-validate: groups of documents, not one each.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="With --cross-validate: write the Markdown here.")] = None,
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
     models: Models = None,
 ) -> None:
-    """Tag each gold record's text as one passage and print the scores."""
+    """Tag each gold record's text as one passage and print the scores (warning when the models
+    were trained on a gold file), or cross-validate over whole documents."""
+    if cross_validate:
+        _cross_validate(gold, train_only or [], folds=folds, out=out, spacy_model=spacy_model, codebook=codebook)
+        return
     from sbtext.annotations import read_gold
-    from sbtext.evaluate import evaluate, format_scores
+    from sbtext.evaluate import evaluate, format_scores, training_overlap
     from sbtext.pipeline import Options, tagger_for
 
     try:
@@ -227,10 +246,38 @@ def evaluate_cli(
                     models=str(models) if models else None,
                 )
             )
+            for warning in training_overlap(gold, tagger.models.manifest):
+                typer.echo(warning.message, err=True)
             scores = evaluate(tagger, records)
     except SbtextError as e:
         _fail(e)
     typer.echo(json.dumps(scores) if as_json else format_scores(scores))
+
+
+def _cross_validate(
+    gold: list[Path],
+    train_only: list[Path],
+    *,
+    folds: int | None,
+    out: Path | None,
+    spacy_model: str | None,
+    codebook: Path | None,
+) -> None:
+    from sbtext.crossval import cross_validate
+    from sbtext.export import write_text
+    from sbtext.nlp import load_nlp
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            text = cross_validate(gold, train_only, load_nlp(spacy_model), codebook=codebook, folds=folds)
+    except SbtextError as e:
+        _fail(e)
+    if out is None:
+        typer.echo(text)
+        return
+    write_text(text, out)
+    typer.echo(f"evaluation written to {out}", err=True)
 
 
 @app.command("train")
@@ -388,9 +435,9 @@ def export_cli(
     models: Models = None,
 ) -> None:
     """Write the passages of documents as records to do for an annotator, or as tasks for a labelling tool."""
-    from sbtext.annotations import blank_record, sample, write_jsonl
+    from sbtext.annotations import DECISION_THRESHOLD, blank_record, sample, write_jsonl
     from sbtext.exchange import write_tasks
-    from sbtext.pipeline import Options, iter_results
+    from sbtext.pipeline import Options, iter_results, tagger_for
 
     # An annotation file may already hold a person's work: there is no option to replace it.
     _refuse_to_overwrite(out, force=False, option=None)
@@ -415,7 +462,8 @@ def export_cli(
             warnings.simplefilter("ignore", UserWarning)
             passages: Iterable[dict[str, Any]] = read()
             if sample_how:
-                passages = sample(list(passages), sample_how.value, n, seed=seed)
+                threshold = tagger_for(options).models.threshold if tag else DECISION_THRESHOLD
+                passages = sample(list(passages), sample_how.value, n, seed=seed, threshold=threshold)
             rows = (blank_record(p, suggest=suggest) for p in passages)
             written = write_jsonl(rows, out) if fmt is TaskFormat.jsonl else write_tasks(rows, out, fmt.value)
     except SbtextError as e:

@@ -109,6 +109,10 @@ class Warnings(str, Enum):
         "this file has the same content (sha256) as {first!r}, so both are analysed and every "
         "passage counts twice. Remove one copy if that is not meant."
     )
+    W007 = (
+        "this gold file overlaps the models' training data ({overlap}): its scores are measured on text the "
+        "models learned from and overstate them. Use `sbtext evaluate --cross-validate` for held-out figures."
+    )
 
 
 class SbtextError(Exception):

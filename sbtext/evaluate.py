@@ -12,13 +12,16 @@ Definitions (the same for every gold file, whoever wrote it):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from sbtext.errors import SbtextWarning, Warnings
 from sbtext.tag import Tagger
 
 FRAMES = ["intrinsic", "instrumental", "both"]
@@ -113,3 +116,28 @@ def format_scores(scores: dict[str, Any]) -> str:
         if isinstance(values, dict):
             lines.append(f"{label:<17}" + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
     return "\n".join(lines)
+
+
+def training_overlap(gold: Sequence[Path], manifest: dict[str, Any] | None) -> list[SbtextWarning]:
+    """A warning per gold file that the models were trained on: the same file (by its hash in the
+    manifest) or passages of a whole document they were trained on (by doc_id)."""
+    manifest = manifest or {}
+    trained = set((manifest.get("training_files") or {}).values())
+    documents = set(manifest.get("training_documents") or [])
+    out = []
+    for path in map(Path, gold):
+        found = []
+        if hashlib.sha256(path.read_bytes()).hexdigest() in trained:
+            found.append("the same file")
+        shared = sorted(documents & _doc_ids(path))
+        if shared:
+            found.append(f"{len(shared)} whole document(s) such as {shared[0]!r}")
+        if found:
+            out.append(SbtextWarning(Warnings.W007, path=str(path), overlap="; ".join(found)))
+    return out
+
+
+def _doc_ids(path: Path) -> set[str]:
+    from sbtext.annotations import read_gold
+
+    return {str(r["doc_id"]) for r in read_gold([path]) if r.get("doc_id") and r.get("unit") == "document"}

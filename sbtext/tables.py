@@ -79,6 +79,9 @@ LONG_COLUMNS = [
     "purpose_category",
 ]
 FRAMING_ORDER = ["intrinsic", "instrumental", "both"]
+GOAL_PREFIX = "doel: "  # a goal statement of the document in the "Waartoe" column
+NO_PURPOSE = "–"  # beside an expectation that states no end of its own
+MIN_END_WORDS = 3
 
 
 def frame(rows: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -120,7 +123,7 @@ class TableBuilder:
             self._best.setdefault(source, {})
             self._goals.setdefault(source, [])
         expected = passages["expectation"].astype(bool).to_numpy()
-        goal = (passages["goal_statement"].astype(bool) & (passages["purpose"] != "")).to_numpy()
+        goal = (passages["goal_statement"].astype(bool) & concrete_ends(passages)).to_numpy()
         wanted = (expected | goal) & passages["source"].notna().to_numpy()
         positions = np.flatnonzero(wanted)
         for i, row in zip(positions, _rows(passages[wanted])):
@@ -264,19 +267,30 @@ def _prune_goals(goals: list[_Goal], top: int) -> list[_Goal]:
 
 
 def _purposes(source: Any, chosen: list[dict[str, Any]], goals: list[_Goal], top: int) -> list[dict[str, Any]]:
+    """Beside each expectation its own purpose (empty where it states none), then the document's
+    goal statements that state a concrete end, marked "doel: ...", until 2 * top quotes."""
     rows, seen = [], set()
     for r in chosen:
-        if r["purpose"] and _key(r["purpose"]) not in seen:
+        rows.append(_quote(source, "waartoe", r["purpose"] or "", r))
+        if r["purpose"]:
             seen.add(_key(r["purpose"]))
-            rows.append(_quote(source, "waartoe", r["purpose"], r))
     for goal in goals:
         if len(rows) >= 2 * top:
             break
         text, purpose = goal.keys
         if text not in seen and purpose not in seen:
             seen.add(text)
-            rows.append(_quote(source, "waartoe", goal.row["text"], goal.row))
+            rows.append(_quote(source, "waartoe", GOAL_PREFIX + goal.row["text"], goal.row))
     return rows
+
+
+def concrete_ends(passages: pd.DataFrame) -> pd.Series:
+    """Whether each passage's purpose states a concrete end: at least MIN_END_WORDS words and a
+    category other than "other" ("De doelen in deze agenda zijn groot." states none)."""
+    purpose = passages["purpose"].fillna("").astype(str)
+    long_enough = purpose.str.count(r"\w+") >= MIN_END_WORDS
+    category = passages["purpose_category"].fillna("").astype(str)
+    return long_enough & ~category.isin(["", "other"])
 
 
 def _quote(source: Any, column: str, quote: str, r: dict[str, Any]) -> dict[str, Any]:
@@ -315,11 +329,13 @@ def expectations_long(passages: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
 
 
 def expectation_table(long: pd.DataFrame) -> pd.DataFrame:
-    """The slide's table: one row per source, quotes with "(p. N)" separated by newlines."""
+    """The slide's table: one row per source, quotes with "(p. N)" separated by newlines; the n-th
+    line of "Waartoe" is the purpose of the n-th expectation ("–" when it states none), goal
+    statements follow."""
     rows = []
     for source, group in long.groupby("source", sort=False):
         cells = {
-            column: "\n".join(f"{q} (p. {p})" for q, p in zip(part["quote"], part["page"]))
+            column: "\n".join(f"{q} (p. {p})" if q else NO_PURPOSE for q, p in zip(part["quote"], part["page"]))
             for column, part in group.groupby("column", sort=False)
         }
         rows.append([source, cells.get("verwachting", ""), cells.get("waartoe", "")])

@@ -1,70 +1,215 @@
-"""Gold JSONL -> the featurizer and the five models, saved with a manifest of data hashes and scores."""
+"""Gold JSONL -> the featurizer and the five models, saved with a manifest of data hashes and settings.
+
+Whole real documents (records with `"unit": "document"`) are what the models are tuned for: the
+expectation model's probabilities are calibrated, and its decision threshold chosen, on held-out
+predictions for those documents (grouped folds inside the training data: no document's passages
+on both sides), so that both carry the base rate of whole documents, where fewer than one passage
+in fifty is an expectation. Without such documents every gold document serves.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sklearn
 import spacy
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 
 from sbtext import __version__
 from sbtext.annotations import read_gold
 from sbtext.codebook import SPHERES
+from sbtext.errors import Errors, SbtextError
 from sbtext.evaluate import predict, score
 from sbtext.nlp import backend_of, load_nlp
-from sbtext.tag import FRAMING_CLASSES, Tagger
-from sbtext.tag.model import Models, features, make_classifier, make_featurizer
+from sbtext.tag import FRAMING_CLASSES, Tagger, names_the_basis
+from sbtext.tag.model import CHAR_FEATURES, Models, features, make_classifier, make_featurizer, make_linear
 from sbtext.tag.purpose import find_purpose
+from sbtext.tag.rules import cue_spans_of
 
 MIN_PER_CLASS = 3  # calibration uses three stratified folds
+PRECISION_BETA = 0.5  # the threshold maximises F-beta on held-out whole documents: precision first
+INNER_FOLDS = 5
+EXPECTATION_C = 4.0
+NEED_BOTH = "the passages that name the sociale basis must include expectations and non-expectations"
 
 
-def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger) -> Models:
-    """Fit the shared featurizer, then the expectation, framing, spheres, category and goal models."""
+@dataclass
+class Prepared:
+    """What the models learn from, computed once per record: feature rows of the passages, of the
+    purpose texts that carry a category, and whether the passage names the sociale basis."""
+
+    x: pd.DataFrame
+    x_cat: pd.DataFrame
+    cat_index: list[int]
+    names_basis: np.ndarray
+
+    def subset(self, index: Sequence[int]) -> Prepared:
+        """The rows of the records at `index` (in that order)."""
+        position = {r: k for k, r in enumerate(index)}
+        cats = [k for k, r in enumerate(self.cat_index) if r in position]
+        return Prepared(
+            x=self.x.iloc[list(index)].reset_index(drop=True),
+            x_cat=self.x_cat.iloc[cats].reset_index(drop=True),
+            cat_index=[position[self.cat_index[k]] for k in cats],
+            names_basis=self.names_basis[list(index)],
+        )
+
+
+def prepare(records: Sequence[dict[str, Any]], tagger: Tagger) -> Prepared:
+    """Feature rows for every record (and its purpose, where it has a category)."""
     docs = list(tagger.docs(r["text"] for r in records))
-    x = features(docs, has_purpose=[find_purpose(d) is not None for d in docs])
-    with_cat = [r for r in records if r["purpose"] and r["purpose_category"]]
-    cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
-    cat_docs = list(tagger.docs(with_cat[i]["purpose"] for i in cats))
+    cues = cue_spans_of(docs)
+    x = features(docs, has_purpose=[find_purpose(d, tagger.rules) is not None for d in docs], cues=cues)
+    cat_index = [i for i, r in enumerate(records) if r["purpose"] and r["purpose_category"]]
+    cat_docs = list(tagger.docs(records[i]["purpose"] for i in cat_index))
     x_cat = features(cat_docs, has_purpose=[True] * len(cat_docs))
-    models = Models(featurizer=make_featurizer().fit(pd.concat([x, x_cat], ignore_index=True)))
-    x, x_cat = models.transform(x), models.transform(x_cat)
+    return Prepared(x, x_cat, cat_index, np.array([names_the_basis(c) for c in cues], dtype=bool))
+
+
+def group_of(record: dict[str, Any]) -> str:
+    """The source document a record comes from: its doc_id, else its source, else its file."""
+    return str(record.get("doc_id") or record.get("source") or Path(record["_file"]).stem)
+
+
+def is_whole_document(record: dict[str, Any]) -> bool:
+    """A passage of a real document annotated whole, every passage (`"unit": "document"`)."""
+    return record.get("unit") == "document" and record.get("origin", "real") == "real"
+
+
+def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger, prepared: Prepared | None = None) -> Models:
+    """Fit the shared featurizer, then the expectation, framing, spheres, category and goal models;
+    the expectation threshold goes into `models.manifest["thresholds"]`."""
+    p = prepared or prepare(records, tagger)
+    models = Models(featurizer=make_featurizer().fit(pd.concat([p.x, p.x_cat], ignore_index=True)))
+    x, x_cat = models.transform(p.x), models.transform(p.x_cat)
+    y = np.array([bool(r["expectation"]) for r in records])
+    # The expectation model learns only where rule 1 lets an expectation be: among passages that
+    # name the sociale basis, which give it a role. Elsewhere the gate decides.
+    named = np.flatnonzero(p.names_basis)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        models.expectation = fit_balanced(x, [bool(r["expectation"]) for r in records])
-        pos = [i for i, r in enumerate(records) if r["expectation"] and r["framing"] in FRAMING_CLASSES]
-        keep = _enough(pos, [records[i]["framing"] for i in pos])
-        # Framing keeps the training mix in its calibration: balancing it pushed "both" (the rarest
-        # class) onto instrumental passages in leave-one-source-out runs.
-        models.framing = make_classifier().fit(x[keep], [records[i]["framing"] for i in keep])
-        binarizer = MultiLabelBinarizer(classes=list(SPHERES))
-        y = binarizer.fit_transform([records[i]["spheres"] for i in pos])
-        if all(MIN_PER_CLASS <= y[:, k].sum() <= len(pos) - MIN_PER_CLASS for k in range(len(SPHERES))):
-            models.spheres = make_classifier(multilabel=True).fit(x[pos], y)
-        models.category = fit_balanced(x_cat, [with_cat[i]["purpose_category"] for i in cats])
-        # goal_statement is optional in the format: only records that carry it teach the goal model.
-        marked = [i for i, r in enumerate(records) if isinstance(r.get("goal_statement"), bool)]
-        goals = [records[i]["goal_statement"] for i in marked]
-        if min(sum(goals), len(goals) - sum(goals)) >= MIN_PER_CLASS:
-            models.goal = fit_balanced(x[marked], goals)
+        # A calibration fold of a small training set may lack a framing or category: that class is
+        # then "present in all" of one-against-the-rest's negatives there; the other folds have it.
+        warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+        if len(set(y[named])) < 2:
+            raise SbtextError(Errors.E060, path="(training data)", detail=NEED_BOTH)
+        models.expectation = _linear(x[named], y[named])
+        calibration = _calibrate(x, y, records, p.names_basis)
+        models.expectation_calibration = calibration["model"]
+        models.manifest = {"thresholds": {"expectation": calibration["threshold"]}, "tuning": calibration["report"]}
+        _fit_others(models, x, x_cat, records, [records[i] for i in p.cat_index])
     return models
 
 
-def fit_balanced(x: Any, y: Sequence[Any]) -> Any:
+def _fit_others(
+    models: Models, x: Any, x_cat: Any, records: Sequence[dict[str, Any]], with_cat: Sequence[dict[str, Any]]
+) -> None:
+    pos = [i for i, r in enumerate(records) if r["expectation"] and r["framing"] in FRAMING_CLASSES]
+    keep = _enough(pos, [records[i]["framing"] for i in pos])
+    # Framing keeps the training mix in its calibration: balancing it pushed "both" (the rarest
+    # class) onto instrumental passages in held-out runs.
+    framings = [records[i]["framing"] for i in keep]
+    if len(set(framings)) >= 2:
+        models.framing = make_classifier(binary=len(set(framings)) == 2).fit(x[keep], framings)
+    binarizer = MultiLabelBinarizer(classes=list(SPHERES))
+    spheres = binarizer.fit_transform([records[i]["spheres"] for i in pos])
+    if all(MIN_PER_CLASS <= spheres[:, k].sum() <= len(pos) - MIN_PER_CLASS for k in range(len(SPHERES))):
+        models.spheres = make_classifier(multilabel=True).fit(x[pos], spheres)
+    cats = _enough(list(range(len(with_cat))), [r["purpose_category"] for r in with_cat])
+    categories = [with_cat[i]["purpose_category"] for i in cats]
+    if len(set(categories)) >= 2:
+        models.category = fit_balanced(x_cat[cats], categories, binary=len(set(categories)) == 2)
+    # goal_statement is optional in the format: only records that carry it teach the goal model.
+    marked = [i for i, r in enumerate(records) if isinstance(r.get("goal_statement"), bool)]
+    goals = [records[i]["goal_statement"] for i in marked]
+    if min(sum(goals), len(goals) - sum(goals)) >= MIN_PER_CLASS:
+        models.goal = fit_balanced(x[marked], goals, binary=True)
+
+
+def _linear(x: Any, y: Any) -> LogisticRegression:
+    """The expectation model before calibration: a logistic regression with balanced weights."""
+    return make_linear(c=EXPECTATION_C).fit(x, list(y))
+
+
+def _calibrate(x: Any, y: np.ndarray, records: Sequence[dict[str, Any]], named: np.ndarray) -> dict[str, Any]:
+    """Held-out decision values for the whole documents' passages that name the sociale basis
+    (grouped folds within these records), a sigmoid fitted on them, and the threshold chosen on
+    its probabilities; recall counts every expectation of those documents, the gated ones too."""
+    whole = [i for i, r in enumerate(records) if is_whole_document(r)]
+    if len({group_of(records[i]) for i in whole}) < 3:
+        whole = list(range(len(records)))
+    pool = np.array([i for i in whole if named[i]])
+    groups = [group_of(records[i]) for i in pool]
+    folds = min(INNER_FOLDS, len(set(groups)))
+    raw = np.zeros(len(pool))
+    for _, test_k in GroupKFold(n_splits=folds).split(pool, groups=groups):
+        held = {groups[k] for k in test_k}
+        train = np.array([i for i in np.flatnonzero(named) if group_of(records[int(i)]) not in held])
+        if len(train) and len(set(y[train])) == 2:
+            raw[test_k] = _linear(x[train], y[train]).decision_function(x[pool[test_k]])
+    if len(set(y[pool])) < 2:
+        return {"model": None, "threshold": 0.5, "report": {"calibrated_on": "nothing: one class only"}}
+    calibration = LogisticRegression(C=1e4, max_iter=1000).fit(raw.reshape(-1, 1), y[pool])
+    proba = calibration.predict_proba(raw.reshape(-1, 1))[:, list(calibration.classes_).index(True)]
+    threshold, chosen = choose_threshold(proba, y[pool], positives=int(y[whole].sum()))
+    report = {
+        "calibrated_on": "whole documents" if len(whole) < len(records) else "all gold documents",
+        "documents": len(set(groups)),
+        "passages": len(whole),
+        "passages_naming_the_basis": len(pool),
+        "expectations": int(y[whole].sum()),
+        "inner_folds": folds,
+        "beta": PRECISION_BETA,
+        **chosen,
+    }
+    return {"model": calibration, "threshold": threshold, "report": report}
+
+
+def choose_threshold(
+    proba: np.ndarray, y: np.ndarray, *, positives: int | None = None
+) -> tuple[float, dict[str, float]]:
+    """The threshold with the best F-beta (beta 0.5: precision weighs four times as much as recall)
+    on held-out passages; `positives` is the number of expectations recall counts (default: in `y`).
+    Asking for the best recall at a fixed precision instead chose thresholds that kept a handful of
+    passages on small folds."""
+    order = np.argsort(-proba, kind="stable")
+    scores, tp = proba[order], np.cumsum(y[order])
+    total = max(positives if positives is not None else int(y.sum()), 1)
+    beta = PRECISION_BETA**2
+    best = (-1.0, 0.5, 0.0, 0.0)
+    for k in range(len(scores)):
+        if (k + 1 < len(scores) and scores[k + 1] == scores[k]) or not tp[k]:
+            continue
+        precision, recall = tp[k] / (k + 1), tp[k] / total
+        f_beta = (1 + beta) * precision * recall / (beta * precision + recall)
+        if f_beta > best[0]:
+            best = (f_beta, float(scores[k]), float(precision), float(recall))
+    threshold = math.floor(best[1] * 10_000) / 10_000  # rounded down: the last passage chosen stays in
+    return threshold, {"threshold": threshold, "precision": round(best[2], 4), "recall": round(best[3], 4)}
+
+
+def fit_balanced(x: Any, y: Sequence[Any], *, binary: bool = False) -> Any:
     """Fit with balanced sample weights, which reach the calibration too: the probabilities are
     calibrated as if the classes were equally common, so 0.5 does not lean on the training mix
-    (half constructed sentences) but on the evidence in the passage."""
+    (half constructed sentences) but on the evidence in the passage. Several classes are fitted
+    one against the rest, each part with balanced class weights."""
+    if not binary:  # one against the rest takes no sample weights; its parts weigh classes themselves
+        return make_classifier().fit(x, list(y))
     weights = compute_sample_weight("balanced", list(y))
-    return make_classifier().fit(x, list(y), sample_weight=weights)
+    return make_classifier(binary=True).fit(x, list(y), sample_weight=weights)
 
 
 def _enough(index: list[int], labels: list[str]) -> list[int]:
@@ -77,6 +222,20 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def settings() -> dict[str, Any]:
+    """The feature and model settings the manifest records."""
+    return {
+        "features": f"lemma 1-2-grams (tf-idf, min_df 2), char_wb 3-5-grams (tf-idf, min_df 2, {CHAR_FEATURES:,} "
+        "at most), "
+        "codebook cue counts and actor positions (max-abs scaled, weight 1.5)",
+        "expectation": f"logistic regression (C {EXPECTATION_C}, balanced weights), sigmoid calibration on "
+        f"held-out decision values of whole documents ({INNER_FOLDS} grouped folds), threshold of the "
+        f"best F{PRECISION_BETA} there; trained and applied only where rule 1 lets an expectation be",
+        "other models": "logistic regression (C 4, balanced weights, liblinear; one against the rest for "
+        "several classes) calibrated by sigmoid on 3 stratified folds",
+    }
+
+
 def train(
     gold: Sequence[Path], out: Path, *, spacy_model: str | None = None, codebook: Path | None = None
 ) -> dict[str, Any]:
@@ -86,6 +245,7 @@ def train(
     tagger = Tagger(nlp, codebook=codebook, models="rules")
     models = fit_models(records, tagger)
     tagger.models = models
+    tuning = (models.manifest or {}).get("tuning", {})
     manifest = {
         "sbtext_version": __version__,
         "sklearn_version": sklearn.__version__,
@@ -93,16 +253,22 @@ def train(
         "backend": backend_of(nlp).name,
         "codebook_sha256": tagger.codebook.sha256,
         "training_files": {Path(p).name: file_hash(Path(p)) for p in gold},
+        "training_documents": sorted({group_of(r) for r in records if is_whole_document(r)}),
+        "thresholds": {"expectation": models.threshold},
+        "tuning": tuning,
+        "settings": settings(),
         "counts": {
             "records": len(records),
             "expectations": sum(bool(r["expectation"]) for r in records),
+            "whole_document_records": sum(is_whole_document(r) for r in records),
             "framing": dict(Counter(r["framing"] for r in records if r["expectation"])),
             "purpose_category": dict(Counter(r["purpose_category"] for r in records if r["purpose_category"])),
             "by_origin": dict(Counter(r.get("origin", Path(r["_file"]).stem) for r in records)),
         },
         "training_set_scores": score(records, predict(tagger, records)),
         "note": "training_set_scores are measured on the training data and are optimistic; "
-        "see annotations/EVALUATION.md for leave-one-source-out estimates.",
+        "see annotations/EVALUATION.md for leave-one-document-out estimates.",
     }
+    models.manifest = manifest
     models.save(out, manifest)
     return manifest

@@ -10,7 +10,7 @@ from conftest import SAMPLE
 from tests_helpers import OUTPUTS
 
 import sbtext
-from sbtext.tables import TABLE_COLUMNS
+from sbtext.tables import GOAL_PREFIX, TABLE_COLUMNS
 
 
 def test_expectation_table_has_one_row_per_source_with_pages(sample_analysis):
@@ -18,7 +18,10 @@ def test_expectation_table_has_one_row_per_source_with_pages(sample_analysis):
     assert list(table.columns) == TABLE_COLUMNS
     assert table["Bron"].is_unique
     assert set(table["Bron"]) <= set(sample_analysis.documents["source"])
-    assert table["Verwachting van de sociale basis"].str.contains(r"\(p\. \d+\)").all()
+    # A source may have no expectation at all (the sample's 001 has none by its gold labels).
+    quoted = table["Verwachting van de sociale basis"].loc[lambda c: c != ""]
+    assert len(quoted) >= 3
+    assert quoted.str.contains(r"\(p\. \d+\)").all()
 
 
 def test_every_quote_traces_to_its_passage(sample_analysis):
@@ -26,7 +29,7 @@ def test_every_quote_traces_to_its_passage(sample_analysis):
     passages = sample_analysis.passages.set_index("passage_id")
     for _, row in long.iterrows():
         source = passages.loc[row["passage_id"]]
-        assert row["quote"] in source["text"]
+        assert row["quote"].removeprefix(GOAL_PREFIX) in source["text"]
         assert row["page"] == str(source["page"])
 
 

@@ -291,7 +291,9 @@ def test_export_samples_the_most_uncertain_passage_of_each_document(tmp_path):
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     passages = sbtext.analyze(SAMPLE).passages
-    distance = (passages.expectation_score - 0.5).abs()
+    from sbtext.pipeline import Options, tagger_for
+
+    distance = (passages.expectation_score - tagger_for(Options()).models.threshold).abs()
     closest = passages.loc[distance.groupby(passages.doc_id).idxmin()]
     assert {r["id"] for r in records} == set(closest.passage_id)
     assert all(r["status"] == "todo" and "expectation_score" in r["suggestion"] for r in records)

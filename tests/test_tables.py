@@ -41,18 +41,16 @@ def reference_long(passages: pd.DataFrame, top: int) -> pd.DataFrame:
         )
         chosen = found[~found["text"].map(key).duplicated()].head(top)
         rows += [quote(source, "verwachting", r["text"], r) for _, r in chosen.iterrows()]
-        quoted, seen = [], set()
-        for _, r in chosen.iterrows():
-            if r["purpose"] and key(r["purpose"]) not in seen:
-                seen.add(key(r["purpose"]))
-                quoted.append(quote(source, "waartoe", r["purpose"], r))
-        goals = group[group["goal_statement"].astype(bool) & (group["purpose"] != "")]
+        quoted = [quote(source, "waartoe", r["purpose"], r) for _, r in chosen.iterrows()]
+        seen = {key(r["purpose"]) for _, r in chosen.iterrows() if r["purpose"]}
+        concrete = (group["purpose"].str.count(r"\w+") >= 3) & ~group["purpose_category"].isin(["", "other"])
+        goals = group[group["goal_statement"].astype(bool) & concrete]
         for _, r in goals.sort_values(["doc_id", "page_index", "char_start"], kind="stable").iterrows():
             if len(quoted) >= 2 * top:
                 break
             if key(r["text"]) not in seen and key(r["purpose"]) not in seen:
                 seen.add(key(r["text"]))
-                quoted.append(quote(source, "waartoe", r["text"], r))
+                quoted.append(quote(source, "waartoe", "doel: " + r["text"], r))
         rows += quoted
     return t.frame(rows, t.LONG_COLUMNS)
 
@@ -84,7 +82,7 @@ def synthetic(n: int, seed: int) -> pd.DataFrame:
     """Passages of several sources whose texts and purposes repeat, differing in case and punctuation."""
     rng = random.Random(seed)
     texts = ["Buren helpen elkaar", "buren helpen elkaar!", "Vrijwilligers doen mee", "Het doel is groei", "Zorg"]
-    purposes = ["", "", "elkaar helpen", "Elkaar helpen.", "groei", "Het doel is groei", "zorg"]
+    purposes = ["", "", "elkaar helpen", "Elkaar helpen.", "groei", "Het doel is groei", "zorg", "buren helpen elkaar"]
     spheres = ["", "persoonlijk", "persoonlijk;gemeenschappelijk", "institutioneel;markt"]
     rows = []
     for i in range(n):
@@ -162,3 +160,64 @@ def test_sample_corpus_tables_match_pandas(sample_analysis):
     pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
     pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
     pd.testing.assert_frame_equal(builder.spheres_by_framing(), counts["spheres"])
+
+
+def test_each_expectation_has_its_own_purpose_beside_it_and_goals_are_marked():
+    rows = [
+        {
+            "text": "Buren vangen lichte vragen op, zodat de wijkverpleging ontlast wordt.",
+            "expectation": True,
+            "expectation_score": 0.9,
+            "purpose": "de wijkverpleging ontlast wordt",
+            "purpose_category": "zorg_toegankelijk_betaalbaar",
+            "goal_statement": False,
+        },
+        {
+            "text": "Vrijwilligers bezoeken eenzame ouderen.",
+            "expectation": True,
+            "expectation_score": 0.8,
+            "purpose": "",
+            "purpose_category": "",
+            "goal_statement": False,
+        },
+        {
+            "text": "De doelen in deze agenda zijn groot.",
+            "expectation": False,
+            "expectation_score": 0.1,
+            "purpose": "groot",
+            "purpose_category": "other",
+            "goal_statement": True,
+        },
+        {
+            "text": "Het doel is de zorg betaalbaar te houden.",
+            "expectation": False,
+            "expectation_score": 0.1,
+            "purpose": "de zorg betaalbaar te houden",
+            "purpose_category": "zorg_toegankelijk_betaalbaar",
+            "goal_statement": True,
+        },
+    ]
+    passages = t.frame(
+        [
+            {
+                **r,
+                "doc_id": "d",
+                "source": "S",
+                "page": "2",
+                "page_index": 2,
+                "passage_id": f"d:{i}",
+                "char_start": i,
+                "framing": "instrumental" if r["expectation"] else "none",
+                "spheres": "",
+            }
+            for i, r in enumerate(rows)
+        ],
+        t.PASSAGE_COLUMNS,
+    )
+    table = t.expectation_table(t.expectations_long(passages, top=5))
+    waartoe = table.loc[0, "Waartoe moet dit dienen?"].split("\n")
+    assert waartoe == [
+        "de wijkverpleging ontlast wordt (p. 2)",
+        t.NO_PURPOSE,
+        "doel: Het doel is de zorg betaalbaar te houden. (p. 2)",
+    ]

@@ -42,7 +42,12 @@ def label(tagger, text: str) -> Label:
     ],
 )
 def test_purpose_clause_ends_where_the_clause_ends(tagger, text, purpose):
-    assert label(tagger, text).purpose == purpose
+    """Where the clause is cut, whatever the models decide about the passage (a purpose is shown
+    only for an expectation or a goal statement)."""
+    from sbtext.tag import choose_purpose
+
+    found = choose_purpose(tagger.nlp(text), rules=tagger.rules)
+    assert found is not None and text[found.start : found.end] == purpose
 
 
 def test_every_label_carries_its_cues(tagger):
@@ -173,3 +178,90 @@ def test_table_rows_and_contents_entries_are_not_labelled(tagger, kind):
     labels = tagger.tag_spans(texts, [None, None], ["sentence", kind])
     assert labels[1] == UNTAGGED and not labels[1].cues
     assert labels[0] == tagger.tag(texts[0]) and labels[0].cues
+
+
+def _basis_cues(result: Label) -> set[str]:
+    return {c.text.lower() for c in result.cues if c.label == "core" or c.label.startswith("sphere:")}
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("De kennis over valpreventie moet beter worden gedeeld tussen ziekenhuizen.", "kennis"),
+        ("Naast de wijkverpleging moet ook de huisarts bereikbaar blijven.", "naast"),
+        ("Ziekenhuizen werken samen in regionale netwerken voor acute zorg.", "netwerken"),
+        ("Criminele netwerken moeten harder worden aangepakt.", "netwerken"),
+        ("De Vereniging van Nederlandse Gemeenten moet de afspraken uitvoeren.", "vereniging"),
+        ("De beroepsverenigingen moeten de richtlijn voor wijkverpleegkundigen herzien.", "beroepsverenigingen"),
+        ("Jeugdhulp in het vrijwillig kader moet sneller beschikbaar zijn.", "vrijwillig"),
+        ("Vrijwillige hulp van de jeugdbescherming gaat voor een maatregel.", "vrijwillige"),
+        ("De initiatiefnemers van het wetsvoorstel moeten de memorie aanpassen.", "initiatiefnemers"),
+        ("Het ministerie van Volksgezondheid, Welzijn en Sport moet de regeling uitvoeren.", "welzijn"),
+        ("De samenleving moet de kosten van de zorg kunnen blijven dragen.", "samenleving"),
+        ("Inwoners moeten hun aanvraag voor een maatwerkvoorziening digitaal indienen.", "inwoners"),
+        ("Het sociaal domein moet de wijkteams beter toerusten.", "sociaal domein"),
+        ("Mensen die ouder worden moeten langer zelfstandig kunnen wonen.", "ouder"),
+        ("De instellingen werken vriendelijk en moeten de wachtlijsten terugdringen.", "vriendelijk"),
+    ],
+)
+def test_false_friends_are_no_part_of_the_sociale_basis(tagger, text, word):
+    """A false friend of the lexicon names no part of the sociale basis, so rule 1 leaves the
+    passage without an expectation however much role language it has."""
+    result = label(tagger, text)
+    assert not any(word in cue for cue in _basis_cues(result))
+    assert not result.expectation
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Mantelzorgers en hun naasten moeten ondersteuning krijgen van het steunpunt.", "naasten"),
+        ("Ouders en hun kennissen vangen de kinderen op na school.", "kennissen"),
+        ("Het eigen netwerk van de cliënt wordt eerst ingezet.", "eigen netwerk"),
+        ("De sportvereniging biedt jongeren een plek waar ze erbij horen.", "sportvereniging"),
+        ("Vrijwilligers van de voedselbank signaleren geldzorgen.", "vrijwilligers"),
+        ("Het welzijnswerk organiseert ontmoeting in de wijk.", "welzijnswerk"),
+        ("Actieve inwoners nemen het beheer van het buurthuis over.", "actieve inwoners"),
+    ],
+)
+def test_the_other_sense_still_counts(tagger, text, word):
+    assert any(word in cue for cue in _basis_cues(label(tagger, text)))
+
+
+def test_rule_one_gates_the_model(tagger):
+    """Role language without any part of the sociale basis is never an expectation."""
+    result = label(tagger, "Zorgaanbieders moeten een grotere rol spelen om de wachtlijsten terug te dringen.")
+    assert not _basis_cues(result)
+    assert not result.expectation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Er moet een plek zijn om te wonen.",
+        "Wij nodigen u uit om te komen.",
+        "De wijk heeft ruimte om te ontmoeten.",
+    ],
+)
+def test_a_bare_infinitive_is_no_purpose(tagger, text):
+    from sbtext.tag.purpose import find_purposes
+
+    assert find_purposes(tagger.nlp(text)) == []
+
+
+def test_purpose_markers_come_from_the_codebook(tmp_path, nlp):
+    """A marker added to the YAML opens a purpose clause; without it the same sentence has none."""
+    import yaml
+
+    from sbtext.codebook import default_codebook_path, load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_purposes
+
+    text = "Buren helpen elkaar in de wijk, in de hoop dat eenzaamheid afneemt."
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    data["purpose_clauses"]["markers"].append("in de hoop dat")
+    custom = tmp_path / "codeboek.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    doc = nlp(text)
+    assert find_purposes(doc, PurposeRules.of(load_codebook(None))) == []
+    (found,) = find_purposes(doc, PurposeRules.of(load_codebook(custom)))
+    assert text[found.start : found.end] == "eenzaamheid afneemt"

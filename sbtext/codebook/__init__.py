@@ -35,6 +35,27 @@ CATEGORIES = (
 FRAMINGS = ("intrinsic", "instrumental", "both", "none")
 CUE_LISTS = ("core", "expectation", "intrinsic", "instrumental", "purpose_markers", "goal", "describe")
 GAP = "..."
+FORM_ONLY = "="  # a term word starting with "=" matches that exact form, never by lemma
+EXCLUDE = "exclude:"  # label prefix of the phrases that cancel another sense of a cue
+PURPOSE_WORD_LISTS = (
+    "boundaries",
+    "new_clause_words",
+    "markers",
+    "flexible_marker_verbs",
+    "marker_fillers",
+    "condition_starts",
+    "modals",
+    "effect_infinitives",
+    "effect_participles",
+    "effect_verbs",
+    "complement_heads",
+    "object_complement_verbs",
+    "clause_openers",
+    "short_infinitives",
+    "goal_openers",
+    "goal_line_openers",
+    "goal_nouns",
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,19 @@ class Codebook:
         out: dict[str, list[str]] = {f"sphere:{s}": list(self.data["spheres"][s]) for s in SPHERES}
         out.update({name: list(self.data.get(name) or []) for name in CUE_LISTS})
         out.update({f"category:{c}": list(t) for c, t in self.data["purpose_categories"].items()})
+        out.update({f"{EXCLUDE}{label}": list(t) for label, t in (self.data.get("exclude") or {}).items()})
         return out
+
+    def purpose_words(self, name: str) -> frozenset[str]:
+        """One word list of `purpose_clauses`, lower-cased (the default codebook's when absent)."""
+        return frozenset(w.lower() for w in self.purpose_clauses()[name])
+
+    def purpose_clauses(self) -> dict[str, Any]:
+        """The `purpose_clauses` section; a codebook without one borrows the default's."""
+        own = self.data.get("purpose_clauses")
+        if own is None and self.path != str(default_codebook_path()):
+            return load_codebook(None).purpose_clauses()
+        return dict(own or {})
 
 
 def default_codebook_path() -> Path:
@@ -89,7 +122,17 @@ def _check(file: Path, data: Any) -> None:
     for name in CUE_LISTS:
         if name in data and not isinstance(data[name], list):
             fail(f"{name!r} must be a list of terms, got {type(data[name]).__name__}")
-    lists = [*spheres.values(), *categories.values(), *(data.get(n) or [] for n in CUE_LISTS)]
+    exclude = data.get("exclude") or {}
+    labels = {*CUE_LISTS, *(f"sphere:{s}" for s in SPHERES), *(f"category:{c}" for c in CATEGORIES)}
+    if not isinstance(exclude, dict) or not set(exclude) <= labels:
+        fail(f"'exclude' must map cue labels ({sorted(labels)}) to lists of terms, got {sorted(exclude)!r}")
+    _check_purpose_clauses(data.get("purpose_clauses"), fail)
+    lists = [
+        *spheres.values(),
+        *categories.values(),
+        *(data.get(n) or [] for n in CUE_LISTS),
+        *exclude.values(),
+    ]
     for terms in lists:
         for term in terms or []:
             if not isinstance(term, str) or not term.strip():
@@ -114,10 +157,26 @@ def _is_word(word: str) -> bool:
     return word not in (GAP, "?") and len(word.replace("*", "")) >= 2
 
 
+def _check_purpose_clauses(section: Any, fail: Any) -> None:
+    if section is None:
+        return
+    if not isinstance(section, dict):
+        fail(f"'purpose_clauses' must be a mapping, got {type(section).__name__}")
+    missing = [k for k in PURPOSE_WORD_LISTS if k not in section]
+    if missing:
+        fail(f"'purpose_clauses' lacks {missing!r}")
+    for key in PURPOSE_WORD_LISTS:
+        words = section[key]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            fail(f"'purpose_clauses.{key}' must be a list of non-empty strings, got {words!r}")
+
+
 def token_pattern(word: str, lemma: str) -> dict[str, Any]:
     """One token of a term: wildcard words match by regular expression on the lower-case form."""
     if word == "?":
         return {}
+    if word.startswith(FORM_ONLY):
+        return {"LOWER": word[1:].lower()}
     if "*" in word:
         body = re.escape(word.strip("*").lower())
         start = "" if word.startswith("*") else "^"
@@ -138,5 +197,6 @@ def term_patterns(term: str, lemmatize: Any) -> list[list[dict[str, Any]]]:
             by_form.append({"OP": "{0,4}"})
             continue
         by_lemma.append(token_pattern(word, lemmatize(word.lower())))
-        by_form.append({"LOWER": word.lower()} if "*" not in word and word != "?" else token_pattern(word, word))
+        plain = "*" not in word and word != "?" and not word.startswith(FORM_ONLY)
+        by_form.append({"LOWER": word.lower()} if plain else token_pattern(word, word))
     return [by_lemma, by_form] if by_lemma != by_form else [by_lemma]

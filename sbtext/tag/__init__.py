@@ -1,6 +1,9 @@
 """Passages -> labels: codebook cues (rules) plus trained scores, and how they combine.
 
-- expectation: the model's calibrated probability, yes at >= 0.5; the cues that fed it are shown.
+- expectation: the model's calibrated probability, yes at the threshold recorded with the models
+  (chosen for precision on whole documents, 0.5 for models without one), and only when a part of
+  the sociale basis is named in the passage (codebook rule 1, a hard gate after the model); the
+  cues that fed it are shown.
 - framing: the model's choice among intrinsic / instrumental / both, for expectations only.
 - spheres and actors: the codebook's sphere lexicons name the actors; the spheres model adds a
   sphere the lexicon missed when it is confident (>= 0.5). Only expectations get spheres.
@@ -27,11 +30,11 @@ from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
 from sbtext.records import Cue, Label
-from sbtext.tag.model import Models, features, load_models, positive_proba
-from sbtext.tag.purpose import Purpose, find_goal, find_purposes
+from sbtext.tag.model import Models, expectation_proba, features, load_models, positive_proba
+from sbtext.tag.purpose import Purpose, PurposeRules, find_goal, find_purposes
 from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans, cue_spans_of
 
-__all__ = ["UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "rule_labels"]
+__all__ = ["UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "names_the_basis", "rule_labels"]
 
 FRAMING_CLASSES = ("intrinsic", "instrumental", "both")
 UNTAGGED_KINDS = frozenset({"table", "toc"})
@@ -51,6 +54,12 @@ class Tagger:
         if not nlp.has_pipe(RULER_NAME):
             nlp.add_pipe("sbtext_cue_ruler_v2", name=RULER_NAME, config=config)
         self.models = Models() if models == "rules" else load_models(models)
+        self.rules = PurposeRules.of(self.codebook)
+
+    @property
+    def threshold(self) -> float:
+        """The expectation threshold recorded with the models (0.5 without one)."""
+        return self.models.threshold
 
     def docs(self, texts: Iterable[str]) -> Iterator[Doc]:
         return self.nlp.pipe(texts, batch_size=BATCH)
@@ -88,19 +97,23 @@ class Tagger:
 
     def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
         cues = cue_spans_of(docs) if cues is None else cues
-        purposes = [choose_purpose(d, c) for d, c in zip(docs, cues)]
-        goals = [find_goal(d) for d in docs]
+        purposes = [choose_purpose(d, c, self.rules) for d, c in zip(docs, cues)]
+        goals = [find_goal(d, self.rules) for d in docs]
         m = self.models
         x = None
         if m.featurizer:
             x = m.transform(features(docs, has_purpose=[p is not None for p in purposes], cues=cues))
-        expect = positive_proba(m.expectation, x) if m.expectation else np.array([_rule_expectation(c) for c in cues])
+        named = np.array([names_the_basis(c) for c in cues], dtype=bool)
+        model = expectation_proba(m, x) if m.expectation else np.array([_rule_expectation(c) for c in cues])
+        # Rule 1 as a hard gate: a passage that names no part of the sociale basis scores 0.
+        expect = np.where(named, model, 0.0)
+        is_expectation = [bool(named[k]) and float(expect[k]) >= self.threshold for k in range(len(docs))]
         framing = _framing_scores(m, x, cues)
         spheres = m.spheres.predict_proba(x) if m.spheres else None
         is_goal = [g is not None for g in goals]
         if m.goal is not None:
             is_goal = [bool(p >= 0.5) for p in positive_proba(m.goal, x)]
-        chosen = [_chosen(float(expect[k]) >= 0.5, is_goal[k], purposes[k], goals[k]) for k in range(len(docs))]
+        chosen = [_chosen(is_expectation[k], is_goal[k], purposes[k], goals[k]) for k in range(len(docs))]
         texts = [doc.text[c.start : c.end] if c else "" for doc, c in zip(docs, chosen)]
         # The purpose's own tokens in the passage, or its text where they do not align.
         spans = [doc.char_span(c.start, c.end) or text if c else None for doc, c, text in zip(docs, chosen, texts)]
@@ -108,6 +121,7 @@ class Tagger:
         return [
             self._label(
                 doc,
+                is_expectation[k],
                 float(expect[k]),
                 framing[k],
                 cues[k],
@@ -123,6 +137,7 @@ class Tagger:
     def _label(
         self,
         doc: Doc | Span,
+        is_expectation: bool,
         score: float,
         framing: dict[str, float],
         spans: list[Span],
@@ -132,7 +147,6 @@ class Tagger:
         is_goal: bool,
         category: str,
     ) -> Label:
-        is_expectation = score >= 0.5
         offset = doc[0].idx if len(doc) else 0
         cues = tuple(Cue(s.label_, s.id_, s.text, s.start_char - offset, s.end_char - offset) for s in spans)
         if chosen:
@@ -182,10 +196,17 @@ def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: 
     return None
 
 
-def choose_purpose(doc: Doc | Span, cues: list[Span] | None = None) -> Purpose | None:
+def names_the_basis(cues: list[Span]) -> bool:
+    """Codebook rule 1: a part of the sociale basis (or the concept itself) is named in the passage."""
+    return any(s.label_ == "core" or s.label_.startswith("sphere:") for s in cues)
+
+
+def choose_purpose(
+    doc: Doc | Span, cues: list[Span] | None = None, rules: PurposeRules | None = None
+) -> Purpose | None:
     """The purpose clause that states an end: an om-clause that only repeats the expectation
     ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
-    candidates = find_purposes(doc)
+    candidates = find_purposes(doc, rules)
     actors = [
         s for s in (cue_spans(doc) if cues is None else cues) if s.label_ == "core" or s.label_.startswith("sphere:")
     ]

@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from sbtext.codebook import GAP, Codebook, load_codebook, term_patterns
+from sbtext.codebook import EXCLUDE, FORM_ONLY, GAP, Codebook, load_codebook, term_patterns
 from sbtext.nlp import _lemma
 
 SPANS_KEY = "sbtext_cues"
@@ -70,6 +70,9 @@ class CueRuler:
         if any("*" in w or w in {"?", GAP} for w in words):
             self.by_pattern.add(key, term_patterns(term, _lemma))
             return
+        if any(w.startswith(FORM_ONLY) for w in words):
+            self.by_form.add(key, [Doc(nlp.vocab, words=[w.removeprefix(FORM_ONLY) for w in words])])
+            return
         lemmas = [_lemma(w) for w in words]
         self.by_form.add(key, [Doc(nlp.vocab, words=words)])
         # A token matches a term word when its lemma is that word or the word's own lemma.
@@ -91,7 +94,7 @@ class CueRuler:
         for start, end, key in sorted(found):
             label, term = key.split(KEY_SEPARATOR, 1)
             spans.append(Span(doc, start, end, label=label, span_id=term))
-        doc.spans[self.spans_key] = spans
+        doc.spans[self.spans_key] = without_other_senses(spans)
         return doc
 
     def wildcards(self, word: str) -> set[str]:
@@ -108,6 +111,20 @@ class CueRuler:
         keys.update(k for n in range(len(word)) for k in self.suffixes.get(word[n:], ()))
         keys.update(k for body, ks in self.infixes.items() if body in word for k in ks)
         return keys
+
+
+def without_other_senses(spans: list[Span]) -> list[Span]:
+    """Drop the cues that an `exclude:<label>` phrase covers (the word's other sense), and the
+    exclude phrases themselves."""
+    covered: dict[str, set[int]] = defaultdict(set)
+    for span in spans:
+        if span.label_.startswith(EXCLUDE):
+            covered[span.label_.removeprefix(EXCLUDE)].update(range(span.start, span.end))
+    return [
+        s
+        for s in spans
+        if not s.label_.startswith(EXCLUDE) and not covered.get(s.label_, set()).intersection(range(s.start, s.end))
+    ]
 
 
 class PatternMatcher:
