@@ -111,6 +111,18 @@ def _echo_warnings(errors_csv: Path, limit: int = 20) -> None:
         typer.echo(f"... and {len(notes) - limit} more warning(s); see {errors_csv}", err=True)
 
 
+def _progress_printer() -> Any:
+    """A progress hook that prints each step with the time since the command started."""
+    import time
+
+    start = time.perf_counter()
+
+    def show(step: str) -> None:
+        typer.echo(f"[{time.perf_counter() - start:6.1f} s] {step}", err=True)
+
+    return show
+
+
 def _notice(nlp_name: str | None) -> None:
     from sbtext.nlp import backend_of, load_nlp
 
@@ -296,7 +308,7 @@ def train_cli(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            manifest = train(gold, out, spacy_model=spacy_model, codebook=codebook)
+            manifest = train(gold, out, spacy_model=spacy_model, codebook=codebook, progress=_progress_printer())
     except SbtextError as e:
         _fail(e)
     typer.echo(json.dumps(manifest["counts"], indent=2))

@@ -13,7 +13,7 @@ import hashlib
 import math
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,10 +89,23 @@ def is_whole_document(record: dict[str, Any]) -> bool:
     return record.get("unit") == "document" and record.get("origin", "real") == "real"
 
 
-def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger, prepared: Prepared | None = None) -> Models:
+Progress = Callable[[str], object]
+"""Told what training does next, in a few words (the CLI prints it); whatever it returns is ignored."""
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def fit_models(
+    records: Sequence[dict[str, Any]], tagger: Tagger, prepared: Prepared | None = None, progress: Progress = _quiet
+) -> Models:
     """Fit the shared featurizer, then the expectation, framing, spheres, category and goal models;
     the expectation threshold goes into `models.manifest["thresholds"]`."""
+    if prepared is None:
+        progress(f"processing {len(records)} texts with the language pipeline")
     p = prepared or prepare(records, tagger)
+    progress("fitting the shared features")
     models = Models(featurizer=make_featurizer().fit(pd.concat([p.x, p.x_cat], ignore_index=True)))
     x, x_cat = models.transform(p.x), models.transform(p.x_cat)
     y = np.array([bool(r["expectation"]) for r in records])
@@ -106,10 +119,13 @@ def fit_models(records: Sequence[dict[str, Any]], tagger: Tagger, prepared: Prep
         warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
         if len(set(y[named])) < 2:
             raise SbtextError(Errors.E060, path="(training data)", detail=NEED_BOTH)
+        progress("fitting the expectation model")
         models.expectation = _linear(x[named], y[named])
+        progress("calibrating it on held-out whole documents and choosing its threshold")
         calibration = _calibrate(x, y, records, p.names_basis)
         models.expectation_calibration = calibration["model"]
         models.manifest = {"thresholds": {"expectation": calibration["threshold"]}, "tuning": calibration["report"]}
+        progress("fitting the framing, spheres, category and goal models")
         _fit_others(models, x, x_cat, records, [records[i] for i in p.cat_index])
     return models
 
@@ -237,13 +253,22 @@ def settings() -> dict[str, Any]:
 
 
 def train(
-    gold: Sequence[Path], out: Path, *, spacy_model: str | None = None, codebook: Path | None = None
+    gold: Sequence[Path],
+    out: Path,
+    *,
+    spacy_model: str | None = None,
+    codebook: Path | None = None,
+    progress: Progress = _quiet,
 ) -> dict[str, Any]:
-    """Train from gold files, save the models into `out`, and return the manifest."""
+    """Train from gold files, save the models into `out`, and return the manifest.
+
+    `progress` is told each step as it starts (training takes minutes on the full gold set).
+    """
     records = read_gold(gold)
+    progress(f"read {len(records)} gold records from {len(gold)} file(s)")
     nlp = load_nlp(spacy_model)
     tagger = Tagger(nlp, codebook=codebook, models="rules")
-    models = fit_models(records, tagger)
+    models = fit_models(records, tagger, progress=progress)
     tagger.models = models
     tuning = (models.manifest or {}).get("tuning", {})
     manifest = {
@@ -265,10 +290,16 @@ def train(
             "purpose_category": dict(Counter(r["purpose_category"] for r in records if r["purpose_category"])),
             "by_origin": dict(Counter(r.get("origin", Path(r["_file"]).stem) for r in records)),
         },
-        "training_set_scores": score(records, predict(tagger, records)),
+        "training_set_scores": _training_scores(records, tagger, progress),
         "note": "training_set_scores are measured on the training data and are optimistic; "
         "see annotations/EVALUATION.md for leave-one-document-out estimates.",
     }
     models.manifest = manifest
+    progress(f"saving the models into {out}")
     models.save(out, manifest)
     return manifest
+
+
+def _training_scores(records: Sequence[dict[str, Any]], tagger: Tagger, progress: Progress) -> dict[str, Any]:
+    progress("scoring the training data (optimistic by construction)")
+    return score(records, predict(tagger, records))

@@ -301,3 +301,13 @@ def test_export_samples_the_most_uncertain_passage_of_each_document(tmp_path):
     args = ["annotations", "export", str(SAMPLE), "--out", str(again), "--sample", "random", "-n", "7", "--seed", "2"]
     assert runner.invoke(app, args).exit_code == 0
     assert len(again.read_text(encoding="utf-8").splitlines()) == 7
+
+
+def test_train_tells_what_it_does_while_it_works(tmp_path):
+    gold = str(SAMPLE.parent.parent / "annotations" / "seeds.jsonl")
+    result = run("train", gold, "--out", str(tmp_path / "modellen"))
+    assert result.returncode == 0, result.stderr
+    steps = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert len(steps) >= 6
+    assert any("expectation model" in s for s in steps) and any("saving" in s for s in steps)
+    assert (tmp_path / "modellen" / "manifest.json").is_file()
