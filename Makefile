@@ -56,7 +56,7 @@ CURATED := annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl annotati
 FOLDS ?= 5
 
 train: venv ## retrain the shipped models from annotations/ and annotations/real/ (writes sbtext/models)
-	$(BIN)/sbtext train $(REAL) $(CURATED) --out sbtext/models
+	$(BIN)/sbtext train $(REAL) $(CURATED) --out sbtext/models --force
 
 evaluate: venv ## whole-document cross-validation into annotations/EVALUATION.md (FOLDS=0: one document each)
 	$(BIN)/sbtext evaluate --cross-validate $(REAL) $(foreach f,$(CURATED),--train-only $(f)) \

@@ -41,12 +41,12 @@ def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iter
     a heading ends it."""
     disable = [] if tagging else [n for n in nlp.pipe_names if n.startswith("sbtext_tag")]
     jobs = [(k, page, span) for k, page in enumerate(doc.pages) for span in page.spans if span.kind in SPLIT_KINDS]
-    parsed = dict(
-        zip(
-            ((k, span.start) for k, _, span in jobs),
-            nlp.pipe((page.text[span.start : span.end] for _, page, span in jobs), disable=disable),
-        )
-    )
+    texts = [page.text[span.start : span.end] for _, page, span in jobs]
+    # A paragraph repeated word for word is processed once and its Doc shared (a page that
+    # repeats one line thousands of times costs one parse, and its passages one tagging).
+    unique = list(dict.fromkeys(texts))
+    processed = dict(zip(unique, nlp.pipe(unique, disable=disable)))
+    parsed = {(k, span.start): processed[text] for (k, _, span), text in zip(jobs, texts)}
     ids: dict[str, int] = {}
     section = lead_in = ""
     for k, page in enumerate(doc.pages):
@@ -74,8 +74,9 @@ def _pieces(page: Page, span: Span, parsed: Doc | None) -> Iterator[tuple[int, i
     if parsed is None or (span.kind == "bullet" and span.end - span.start <= LONGEST):
         yield span.start, span.end
         return
+    text = parsed.text  # built from the tokens each time it is read: once per paragraph, not per sentence
     for start, end in sentence_bounds(parsed):
-        for piece_start, piece_end in _clauses(parsed.text, start, end):
+        for piece_start, piece_end in _clauses(text, start, end):
             yield span.start + piece_start, span.start + piece_end
 
 

@@ -89,11 +89,20 @@ class Tagger:
         # The cues of all passages in one pass: per batch, a long paragraph's cues would be sorted
         # again for every batch of its sentences (quadratic in the paragraph's length).
         cues = cue_spans_of(items)
-        return [
+        # Passages alike in every token attribute and cue are labelled alike: each is tagged once
+        # (a page that repeats one line 40,000 times costs one passage's tagging).
+        keys = [_passage_key(item, found) for item, found in zip(items, cues)]
+        first: dict[tuple[Any, ...], int] = {}
+        unique = [i for i, key in enumerate(keys) if first.setdefault(key, i) == i]
+        labels = [
             label
-            for k in range(0, len(items), BATCH)
-            for label in self.tag_docs(items[k : k + BATCH], cues=cues[k : k + BATCH])
+            for k in range(0, len(unique), BATCH)
+            for label in self.tag_docs(
+                [items[i] for i in unique[k : k + BATCH]], cues=[cues[i] for i in unique[k : k + BATCH]]
+            )
         ]
+        by_key = dict(zip((keys[i] for i in unique), labels))
+        return [by_key[key] for key in keys]
 
     def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
         cues = cue_spans_of(docs) if cues is None else cues
@@ -284,3 +293,13 @@ def format_cues(cues: Iterable[Cue]) -> str:
         if words not in groups[cue.label]:
             groups[cue.label].append(words)
     return " | ".join(f"{label}: {', '.join(words)}" for label, words in groups.items())
+
+
+def _passage_key(item: Doc | Span, cues: list[Span]) -> tuple[Any, ...]:
+    """Everything a passage's label is computed from: its tokens with their attributes, and its
+    cues relative to its start."""
+    start = item.start_char if isinstance(item, Span) else 0
+    tokens = tuple(
+        (t.text, t.whitespace_, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i - t.i, t.is_sent_start) for t in item
+    )
+    return tokens, tuple((c.start_char - start, c.end_char - start, c.label_, c.kb_id_, c.id_) for c in cues)
