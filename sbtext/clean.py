@@ -38,7 +38,7 @@ PAGE_NUMBER = re.compile(
     re.I,
 )
 SIDEBAR_LABEL = re.compile(
-    r"^\s*>?\s*(retouradres|bezoekadres|postadres|datum|kenmerk|ons kenmerk|uw kenmerk|uw brief(?: van)?|"
+    r"^\s*>?\s*(retouradres|bezoekadres|postadres|datum|kenmerk|ons kenmerk|uw kenmerk|onze referentie|uw referentie|uw brief(?: van)?|"
     r"bijlage\(n\)|bijlagen|bijlage|betreft|onderwerp|contactpersoon|inlichtingen|doorkiesnummer|"
     r"telefoon|e-mail|t|e|www\.\S+|directoraat[- ]generaal.*|directie .*|ministerie van .*|"
     r"correspondentie uitsluitend.*|ons nummer|referentie)(?=\s|:|$)\s*:?\s*(.*)$",
@@ -50,7 +50,17 @@ ADDRESS_LINE = re.compile(
     r"[A-Z][a-z]+(plein|straat|laan|weg|kade|gracht) \d+.*)\s*$",
     re.I,
 )
-LETTER_LABELS = {"datum", "kenmerk", "ons kenmerk", "uw kenmerk", "betreft", "onderwerp", "bijlage(n)", "uw brief"}
+LETTER_LABELS = {
+    "datum",
+    "kenmerk",
+    "ons kenmerk",
+    "uw kenmerk",
+    "onze referentie",
+    "betreft",
+    "onderwerp",
+    "bijlage(n)",
+    "uw brief",
+}
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -71,7 +81,10 @@ MONTHS = {
         1,
     )
 }
-DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
+MONTH_ABBREVIATIONS = {"mrt": 3, "sept": 9, **{m[:3]: i for m, i in MONTHS.items()}}
+# A date as written ("3 april 2025") or stamped ("2 2 APR. 2026": a stamp's digits set apart).
+DATE = re.compile(r"\b(\d{1,2}|\d \d)\s+(" + "|".join([*MONTHS, *MONTH_ABBREVIATIONS]) + r")\.?\s+(\d{4})\b", re.I)
+STAMPED_DATE = re.compile(rf"^\s*{DATE.pattern}\s*$", re.I)
 KENMERK = re.compile(r"\b([0-9]{5,}(?:-[0-9A-Z]+)+|[A-Z]{2,}[-/ ]?\d{3,}[-/0-9A-Z]*)\b")
 CONJUNCTIONS = {"en", "of", "tot", "en/of", "noch", "dan", "als", "c.q."}
 ACRONYM = re.compile(r"^(?:[A-Z][a-z]{1,2}|[A-Z]{2,}[a-z]?|.*\d.*)$")
@@ -81,12 +94,13 @@ SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
 def clean_document(doc: Document) -> Document:
     """Clean every page and fill date, kenmerk, title and page numbering from the document."""
     removable = _repeated_margins(doc.pages)
+    letter = any(_is_letter_page(page) for page in doc.pages)
     body_height = _body_height(b for page in doc.pages for b in page.blocks)
     style = body_style(b for page in doc.pages for b in page.blocks)
     found: dict[str, str] = {}
     pages = []
     for page in doc.pages:
-        body, notes, meta = _split_page(page, removable, body_height)
+        body, notes, meta = _split_page(page, removable, body_height, letter)
         for key, value in meta.items():
             found.setdefault(key, value)
         pages.append(_assemble(page, find_tables(body), notes, style))
@@ -152,14 +166,21 @@ def _in_margin(block: Block) -> bool:
     return block.top is None or block.top < 0.12 or (block.bottom or 0) > 0.88
 
 
-def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[list[Block], list[Block], dict[str, str]]:
-    """Sort a page's blocks into body, footnotes and sidebar metadata."""
+def _split_page(
+    page: Page, removable: set[str], body_height: float, letter_document: bool = False
+) -> tuple[list[Block], list[Block], dict[str, str]]:
+    """Sort a page's blocks into body, footnotes and sidebar metadata.
+
+    A letter's sidebar column goes on past its first page, where no labels show it is a letter:
+    on every page of a letter, short lines at the right of a page with body text at the left are
+    the sidebar's, cut off before tables are looked for.
+    """
     body: list[Block] = []
     notes: list[Block] = []
     sidebar: list[str] = []
     margin = {id(b) for b in _margin_lines(page)} if removable else set()
     letter = _is_letter_page(page)
-    sidebar_column = letter and any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
+    sidebar_column = (letter or letter_document) and any(b.x0 is not None and b.x0 < 0.45 for b in page.blocks)
     skipping = awaiting_value = False
     last: Block | None = None  # the last line taken for the sidebar or address block
     for block in page.blocks:
@@ -175,6 +196,8 @@ def _split_page(page: Page, removable: set[str], body_height: float) -> tuple[li
             sidebar.append(text)
         elif (id(block) in margin and _norm(text) in removable) or (PAGE_NUMBER.match(text) and _in_margin(block)):
             continue
+        elif letter and STAMPED_DATE.match(text):
+            sidebar.append(text)  # the date stamped or typed on a line of its own
         elif letter and (_is_label(text) or ADDRESS_LINE.match(text) or (skipping and _continues(block, last))):
             sidebar.append(text)
             label_only = _is_bare_label(text)
@@ -267,9 +290,10 @@ def _sidebar_meta(lines: list[str]) -> dict[str, str]:
     label_value = _label_values(lines)
     if "datum" in label_value or DATE.search(joined):
         date = DATE.search(label_value.get("datum", "")) or DATE.search(joined)
-        if date:
+        if date and iso_date(date):
             meta["date"] = iso_date(date)
-    kenmerk = KENMERK.search(label_value.get("kenmerk", "") or label_value.get("ons kenmerk", ""))
+    own = ("kenmerk", "ons kenmerk", "onze referentie")
+    kenmerk = KENMERK.search(next((label_value[k] for k in own if label_value.get(k)), ""))
     if kenmerk:
         meta["kenmerk"] = kenmerk.group(1)
     if label_value.get("betreft"):
@@ -292,8 +316,14 @@ def _label_values(lines: list[str]) -> dict[str, str]:
 
 
 def iso_date(match: re.Match[str]) -> str:
-    day, month, year = match.group(1), MONTHS[match.group(2).lower()], match.group(3)
-    return f"{year}-{month:02d}-{int(day):02d}"
+    """The ISO form of a `DATE` match ("" for a day that no month has)."""
+    name = match.group(2).lower()
+    day, month, year = (
+        int(match.group(1).replace(" ", "")),
+        MONTHS.get(name) or MONTH_ABBREVIATIONS[name],
+        match.group(3),
+    )
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
 
 
 # -- joining lines into paragraphs ------------------------------------------------------------
@@ -559,7 +589,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     row has two or more cells of which at most one reads as prose (six words or more); two or
     more such rows on a page make a table. Other lines pass through unchanged.
     """
-    blocks = _join_markers(blocks)
+    blocks = _join_cell_breaks(_join_markers(blocks))
     lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
     rows = _rows(lines)
     toc = [r for r in rows if _is_toc_row(r)]
@@ -589,6 +619,44 @@ def find_tables(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+def _join_cell_breaks(blocks: list[Block]) -> list[Block]:
+    """A word broken at the end of a line inside a table cell goes on at the start of the cell's
+    next line, which is in the table's next row: the word's second part moves up to its first.
+
+    Only lines sharing a row with another line are cells; body text is joined in `_paragraphs`.
+    """
+    lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
+    in_rows = {id(b) for row in _rows(lines) if len(row) >= 2 for b in row}
+    moved: dict[int, Block] = {}
+    for line in lines:
+        line = moved.get(id(line), line)
+        if not _ends_with_hyphen(line.text) or (line.x0 is None or line.x1 is None):
+            continue
+        below = _cell_line_below(line, lines)
+        if below is None or not ({id(line), id(below)} & in_rows):
+            continue
+        below = moved.get(id(below), below)
+        first, _, rest = below.text.strip().partition(" ")
+        moved[id(line)] = replace(line, text=repair_hyphen(line.text.rstrip(), first))
+        moved[id(below)] = replace(below, text=rest)
+    emptied = {k for k, b in moved.items() if not b.text.strip()}
+    return [moved.get(id(b), b) for b in blocks if id(b) not in emptied]
+
+
+def _cell_line_below(line: Block, lines: list[Block]) -> Block | None:
+    """The next line of the same cell: just below, starting within the line's span."""
+    height = max(line.height or 0.0, 0.005)
+    below = [
+        b
+        for b in lines
+        if b.top is not None
+        and b.x0 is not None
+        and 0.5 * height < b.top - (line.top or 0.0) < 2.2 * height
+        and (line.x0 or 0.0) - 0.01 <= b.x0 < (line.x0 or 0.0) + 0.5 * ((line.x1 or 0.0) - (line.x0 or 0.0))
+    ]
+    return min(below, key=lambda b: b.top or 0.0, default=None)
 
 
 def _join_markers(blocks: list[Block]) -> list[Block]:

@@ -199,3 +199,65 @@ def test_sidebar_labels_stay_body_text_outside_letters():
 def test_title_and_source_come_from_the_first_heading_without_a_manifest():
     cleaned = clean_document(doc_of(lines("Gezond en actief in de wijk", "", "Een zin over de wijk.")))
     assert cleaned.meta.title == cleaned.meta.source == "Gezond en actief in de wijk"
+
+
+def test_letter_sidebar_on_a_later_page_never_joins_a_body_line():
+    first = (
+        placed("> Retouradres Postbus 20350 2500 EJ Den Haag", 0.15),
+        placed("Datum", 0.30),
+        placed("3 april 2025", 0.30, x0=0.23),
+        placed("Betreft", 0.32),
+        placed("Vrijwilligers in de wijk", 0.32, x0=0.23),
+        placed("Gemeenten rekenen op vrijwilligers in de wijk.", 0.40),
+    )
+    rows = [
+        ("In bijlage 1 staat hoe de middelen per gemeente", "Parnassusplein 5"),
+        ("worden verdeeld over de komende twee jaren.", "2511 VX Den Haag"),
+        ("De bedragen volgen in een tweede bijlage bij", "Onze referentie"),
+        ("deze brief aan de gemeenten.", "4190863-1084972-DMO"),
+    ]
+    second = tuple(
+        block
+        for k, (body, side) in enumerate(rows)
+        for block in (placed(body, 0.20 + 0.015 * k), placed(side, 0.20 + 0.015 * k, x0=0.78))
+    )
+    cleaned = clean_document(doc_of(first, second))
+    assert cleaned.pages[1].text == " ".join(body for body, _ in rows)
+    assert cleaned.meta.kenmerk == "4190863-1084972-DMO"
+
+
+def test_word_broken_inside_a_table_cell_is_joined():
+    cells = (
+        placed("Leefgebied", 0.20),
+        placed("Maatregel", 0.20, x0=0.40),
+        placed("1. Mentale", 0.215),
+        placed("• Mentale Gezond\x02", 0.215, x0=0.40),
+        placed("Gezondheid", 0.23),
+        placed("heidsnetwerken (onder", 0.23, x0=0.41),
+    )
+    page = clean_document(doc_of(cells)).pages[0]
+    assert page.text.split("\n\n") == [
+        "Leefgebied | Maatregel",
+        "1. Mentale | • Mentale Gezondheidsnetwerken",
+        "Gezondheid | (onder",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "date"),
+    [("2 2 APR. 2026", "2026-04-22"), ("3 sept. 2025", "2025-09-03"), ("14 maart 2024", "2024-03-14")],
+)
+def test_date_stamped_above_its_label_is_the_letters_date(stamp, date):
+    page = lines(
+        "> Retouradres Postbus 20350 2500 EJ Den Haag",
+        "",
+        stamp,
+        "Datum",
+        "Betreft",
+        "Vrijwilligers in de wijk",
+        "",
+        "Gemeenten rekenen op vrijwilligers in de wijk.",
+    )
+    cleaned = clean_document(doc_of(page))
+    assert cleaned.meta.date == date
+    assert stamp not in cleaned.pages[0].text
