@@ -29,27 +29,16 @@ from sbtext import __version__
 from sbtext.clean import clean_document
 from sbtext.codebook import CATEGORIES, SPHERES
 from sbtext.errors import Errors, SbtextError
+from sbtext.labels import category
 from sbtext.read import read_document
 from sbtext.records import Document, DocumentMeta
+from sbtext.tag import FRAMING_CLASSES
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PAGE_BREAK = "\n\n"
 GUID_ROOT = uuid.UUID("6f1d3c52-3f0e-4b8e-9a51-2c8e1f0a7b44")
 VARIABLES = ("source", "doc_type", "date", "kenmerk", "url")
-FRAMING_NL = {"intrinsic": "intrinsiek", "instrumental": "instrumenteel", "both": "beide"}
-CATEGORY_NL = {
-    "zorg_toegankelijk_betaalbaar": "Zorg toegankelijk en betaalbaar houden",
-    "arbeidsmarkt_ontlasten_professionals": "Arbeidsmarkt en professionals ontlasten",
-    "kosten_besparing": "Kosten besparen",
-    "preventie_gezondheid": "Preventie en gezondheid",
-    "zelfredzaamheid_langer_thuis": "Zelfredzaamheid en langer thuis wonen",
-    "welzijn_participatie_eenzaamheid": "Welzijn, meedoen en minder eenzaamheid",
-    "veiligheid_leefbaarheid": "Veiligheid en leefbaarheid",
-    "opgroeien_opvoeden": "Opgroeien en opvoeden",
-    "bestaanszekerheid_armoede": "Bestaanszekerheid en armoede",
-    "other": "Overig doel",
-}
 SPHERE_TEXT = {
     "persoonlijk": "De bewoner en zijn eigen netwerk: familie, vrienden, buren, mantelzorgers.",
     "gemeenschappelijk": "Formele en informele gemeenschappen: verenigingen, clubs, vrijwilligerswerk, "
@@ -124,7 +113,7 @@ def code_system() -> list[Code]:
             "Waartoe-categorie",
             "Het soort doel dat de verwachting moet dienen.",
             codable=False,
-            children=[Code(f"category:{c}", CATEGORY_NL[c], f"Code in sbtext: {c}.") for c in CATEGORIES],
+            children=[Code(f"category:{c}", category(c), f"Code in sbtext: {c}.") for c in CATEGORIES],
         ),
         Code(
             "purpose",
@@ -186,13 +175,14 @@ def _origin() -> str:
 # ---- the project ------------------------------------------------------------------------------
 
 
-def source_text(doc: Document) -> tuple[str, dict[int, int]]:
-    """A cleaned document's plain text (pages joined by a blank line) and where each page starts."""
-    starts: dict[int, int] = {}
+def source_text(doc: Document) -> tuple[str, dict[tuple[int, str], int]]:
+    """A cleaned document's plain text (pages joined by a blank line) and where each page starts,
+    by PDF page and printed label (a two-page spread is one PDF page with two printed pages)."""
+    starts: dict[tuple[int, str], int] = {}
     parts: list[str] = []
     at = 0
     for page in doc.pages:
-        starts[page.index] = at
+        starts[(page.index, str(page.label))] = at
         parts.append(page.text)
         at += len(page.text) + len(PAGE_BREAK)
     return PAGE_BREAK.join(parts), starts
@@ -201,7 +191,7 @@ def source_text(doc: Document) -> tuple[str, dict[int, int]]:
 def coded_keys(row: dict[str, Any]) -> list[str]:
     """The codes a passage row carries (empty for a passage without a label)."""
     keys = ["expectation"] if _true(row.get("expectation")) else []
-    if row.get("framing") in FRAMING_NL:
+    if row.get("framing") in FRAMING_CLASSES:
         keys.append(f"framing:{row['framing']}")
     spheres = row.get("spheres") or ""
     keys += [f"sphere:{s}" for s in (spheres.split(";") if isinstance(spheres, str) else spheres) if s]
@@ -227,14 +217,14 @@ class Selection:
     codes: tuple[str, ...]
 
 
-def selections(doc_id: str, text: str, starts: dict[int, int], rows: pd.DataFrame) -> list[Selection]:
+def selections(doc_id: str, text: str, starts: dict[tuple[int, str], int], rows: pd.DataFrame) -> list[Selection]:
     """The coded selections of one document; raises E099 if a passage is not where its offsets say."""
     out: list[Selection] = []
     for row in _records(rows):
         keys = coded_keys(row)
         if not keys:
             continue
-        start = starts[int(row["page_index"])] + int(row["char_start"])
+        start = starts[(int(row["page_index"]), str(row["page"]))] + int(row["char_start"])
         end = start + len(row["text"])
         if text[start:end] != row["text"]:
             raise SbtextError(

@@ -170,14 +170,17 @@ def _calibrate(x: Any, y: np.ndarray, records: Sequence[dict[str, Any]], named: 
     pool = np.array([i for i in whole if named[i]])
     groups = [group_of(records[i]) for i in pool]
     folds = min(INNER_FOLDS, len(set(groups)))
+    if folds < 2 or len(set(y[pool])) < 2:
+        # Gold from one document (or of one class) leaves nothing to hold out: no calibration,
+        # and the models decide at the plain 0.5 of their probabilities.
+        reason = "nothing: one document only" if folds < 2 else "nothing: one class only"
+        return {"model": None, "threshold": 0.5, "report": {"calibrated_on": reason}}
     raw = np.zeros(len(pool))
     for _, test_k in GroupKFold(n_splits=folds).split(pool, groups=groups):
         held = {groups[k] for k in test_k}
         train = np.array([i for i in np.flatnonzero(named) if group_of(records[int(i)]) not in held])
         if len(train) and len(set(y[train])) == 2:
             raw[test_k] = _linear(x[train], y[train]).decision_function(x[pool[test_k]])
-    if len(set(y[pool])) < 2:
-        return {"model": None, "threshold": 0.5, "report": {"calibrated_on": "nothing: one class only"}}
     calibration = LogisticRegression(C=1e4, max_iter=1000).fit(raw.reshape(-1, 1), y[pool])
     proba = calibration.predict_proba(raw.reshape(-1, 1))[:, list(calibration.classes_).index(True)]
     threshold, chosen = choose_threshold(proba, y[pool], positives=int(y[whole].sum()))

@@ -126,8 +126,10 @@ def test_analyze_writes_a_qdpx_from_the_command_line(tmp_path):
 
 @pytest.mark.slow
 def test_qdpx_of_real_pdfs_round_trips(tmp_path):
-    pdfs = sorted(REALDOCS.glob("*.pdf"), key=lambda p: p.stat().st_size)[:2] if REALDOCS.is_dir() else []
-    if not pdfs:
+    # Two short real PDFs in which the models find something to code (a decision list has nothing).
+    names = ("reg_amstellandzorg_welzijn_op_recept_procesflow_2024.pdf", "mun_almere_pga_transformatieplan.pdf")
+    pdfs = [REALDOCS / name for name in names if (REALDOCS / name).is_file()]
+    if len(pdfs) < len(names):
         pytest.skip("the real documents are not beside the project")
     result = sbtext.analyze(pdfs, spacy_model="blank")
     assert check_project(result.to_qdpx(tmp_path / "real.qdpx"), result.passages) > 0
