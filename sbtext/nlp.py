@@ -253,9 +253,9 @@ def load_nlp(model: str | None = None) -> Language:
     if name == DEFAULT_MODEL and not spacy.util.is_package(name):
         warnings.warn(Warnings.W001.value, stacklevel=2)
         return _fallback()
-    nlp = _trained(name)
-    nlp.max_length = 5_000_000
-    return nlp
+    # spaCy's own limit of 1,000,000 characters holds for a paragraph on every backend: a longer
+    # one is a coded error (E042), not minutes of parsing one unbroken "sentence".
+    return _trained(name)
 
 
 def backend_of(nlp: Language) -> Backend:
