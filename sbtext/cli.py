@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -111,7 +111,7 @@ def _echo_warnings(errors_csv: Path, limit: int = 20) -> None:
         typer.echo(f"... and {len(notes) - limit} more warning(s); see {errors_csv}", err=True)
 
 
-def _progress_printer() -> Any:
+def _progress_printer() -> Callable[[str], None]:
     """A progress hook that prints each step with the time since the command started."""
     import time
 
@@ -447,7 +447,7 @@ def export_cli(
     models: Models = None,
 ) -> None:
     """Write the passages of documents as records to do for an annotator, or as tasks for a labelling tool."""
-    from sbtext.annotations import DECISION_THRESHOLD, blank_record, sample, write_jsonl
+    from sbtext.annotations import blank_record, sample, write_jsonl
     from sbtext.exchange import write_tasks
     from sbtext.pipeline import Options, iter_results, tagger_for
 
@@ -474,7 +474,8 @@ def export_cli(
             warnings.simplefilter("ignore", UserWarning)
             passages: Iterable[dict[str, Any]] = read()
             if sample_how:
-                threshold = tagger_for(options).models.threshold if tag else DECISION_THRESHOLD
+                # Only the uncertain sample reads the threshold, and it always runs the models.
+                threshold = tagger_for(options).models.threshold if tag else 0.5
                 passages = sample(list(passages), sample_how.value, n, seed=seed, threshold=threshold)
             rows = (blank_record(p, suggest=suggest) for p in passages)
             written = write_jsonl(rows, out) if fmt is TaskFormat.jsonl else write_tasks(rows, out, fmt.value)
