@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from sbtext.codebook import default_codebook_path
 from sbtext.records import Label
 
 
@@ -111,6 +114,50 @@ def test_custom_codebook_changes_the_rules(tmp_path, nlp):
     tagger = Tagger(nlp, codebook=custom)
     cues = tagger.tag("De dorpsraad organiseert de burenhulp in het dorp.").cues
     assert ("sphere:gemeenschappelijk", "dorpsraad") in {(c.label, c.text) for c in cues}
+
+
+def _codebook_copy(folder, name: str, edit) -> str:
+    """A copy of the default codebook with `edit` applied to its data."""
+    import yaml
+
+    from sbtext.codebook import default_codebook_path
+
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    edit(data)
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def _sphere_words(tagger, text: str) -> set[str]:
+    return {c.text.lower() for c in tagger.tag(text).cues if c.label.startswith("sphere:")}
+
+
+def test_two_codebooks_in_one_process_each_tag_with_their_own(tmp_path, nlp):
+    """Taggers built one after the other on one base pipeline keep their own codebook: each
+    matches its own terms, also after a later tagger was built, and names its own codebook."""
+    import hashlib
+
+    from sbtext.tag import Tagger
+
+    added = _codebook_copy(tmp_path, "met_dorpsraad.yaml", lambda d: d["spheres"]["gemeenschappelijk"].append("dorpsraad*"))
+    removed = _codebook_copy(tmp_path, "zonder_grootouders.yaml", lambda d: d["spheres"]["persoonlijk"].remove("grootouder*"))
+    plain = Tagger(nlp, models="rules")
+    wider = Tagger(nlp, codebook=added, models="rules")
+    narrower = Tagger(nlp, codebook=removed, models="rules")
+    text = "De grootouders en de dorpsraad vangen de kinderen op."
+    for tagger, words in [
+        (plain, {"grootouders"}),
+        (wider, {"grootouders", "dorpsraad"}),
+        (narrower, set()),
+        (plain, {"grootouders"}),
+    ]:
+        assert _sphere_words(tagger, text) == words
+    for tagger, path in [(wider, added), (narrower, removed)]:
+        assert tagger.codebook.path == path
+        assert tagger.codebook.sha256 == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert plain.codebook.path == str(default_codebook_path())
+    assert len({id(t.nlp) for t in (plain, wider, narrower)}) == 3
 
 
 def test_invalid_codebook_is_a_coded_error(tmp_path, nlp):
