@@ -125,6 +125,7 @@ def analyze(
     top: int = 5,
     on_document: ProgressHook | None = None,
     allow_outside: bool = False,
+    allow_codebook_mismatch: bool = False,
 ) -> Analysis:
     """Run the pipeline over files and folders and collect the results.
 
@@ -140,6 +141,8 @@ def analyze(
         top: expectations per source in the table.
         on_document: called after each document (a progress bar, for instance).
         allow_outside: read manifest paths outside the manifest's folder (`../`, absolute).
+        allow_codebook_mismatch: run models trained with another codebook than `codebook`
+            (refused otherwise, E072).
 
     Example:
         >>> result = sbtext.analyze("corpora/sample")  # doctest: +SKIP
@@ -155,7 +158,7 @@ def analyze(
         if on_document:
             on_document(result)
 
-    options = _options(spacy_model, codebook, models)
+    options = _options(spacy_model, codebook, models, allow_codebook_mismatch)
     run, documents, errors = _run(paths, manifest, options, n_process, engine, collect, allow_outside)
     passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
     return Analysis(documents=documents, passages=passages, errors=errors, run=run, top=top)
@@ -178,6 +181,7 @@ def analyze_to_dir(
     on_document: ProgressHook | None = None,
     excel_rows: int = EXCEL_ROWS,
     allow_outside: bool = False,
+    allow_codebook_mismatch: bool = False,
 ) -> dict[str, Any]:
     """Run the pipeline and write every output file into `out` as the documents arrive.
 
@@ -194,7 +198,7 @@ def analyze_to_dir(
         >>> run["counts"]["expectations"]  # doctest: +SKIP
     """
     inputs = [paths] if isinstance(paths, str | Path) else list(paths)
-    options = _options(spacy_model, codebook, models)
+    options = _options(spacy_model, codebook, models, allow_codebook_mismatch)
     with (
         staged_output(Path(out), force=force, inputs=[*inputs, *([manifest] if manifest else [])]) as stage,
         OutputWriter(stage, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer,
@@ -211,9 +215,17 @@ def analyze_to_dir(
     return run
 
 
-def _options(spacy_model: str | None, codebook: str | Path | None, models: str | Path | None) -> Options:
+def _options(
+    spacy_model: str | None,
+    codebook: str | Path | None,
+    models: str | Path | None,
+    allow_codebook_mismatch: bool = False,
+) -> Options:
     return Options(
-        spacy_model=spacy_model, codebook=str(codebook) if codebook else None, models=str(models) if models else None
+        spacy_model=spacy_model,
+        codebook=str(codebook) if codebook else None,
+        models=str(models) if models else None,
+        allow_codebook_mismatch=allow_codebook_mismatch,
     )
 
 
@@ -341,10 +353,15 @@ def _run_info(
 
 
 def tag_text(
-    text: str, *, spacy_model: str | None = None, codebook: str | Path | None = None, models: str | Path | None = None
+    text: str,
+    *,
+    spacy_model: str | None = None,
+    codebook: str | Path | None = None,
+    models: str | Path | None = None,
+    allow_codebook_mismatch: bool = False,
 ) -> dict[str, Any]:
     """Label one passage of text; returns the same columns as passages.csv."""
-    tagger = tagger_for(_options(spacy_model, codebook, models))
+    tagger = tagger_for(_options(spacy_model, codebook, models, allow_codebook_mismatch))
     return {"text": text, **label_row(tagger.tag(text))}
 
 

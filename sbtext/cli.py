@@ -38,6 +38,13 @@ Codebook = Annotated[
 Models = Annotated[
     Path | None, typer.Option("--models", exists=True, file_okay=False, help="Folder of trained models.")
 ]
+AllowCodebookMismatch = Annotated[
+    bool,
+    typer.Option(
+        "--allow-codebook-mismatch",
+        help="Run models trained with another codebook than --codebook (refused otherwise, E072).",
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -148,6 +155,7 @@ def analyze_cli(
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
     models: Models = None,
+    allow_codebook_mismatch: AllowCodebookMismatch = False,
     qdpx: Annotated[
         Path | None, typer.Option("--qdpx", dir_okay=False, help="Also write a REFI-QDA project (.qdpx) here.")
     ] = None,
@@ -179,6 +187,7 @@ def analyze_cli(
                 top=top,
                 on_document=lambda _: bar.update(),
                 allow_outside=allow_outside_manifest,
+                allow_codebook_mismatch=allow_codebook_mismatch,
             )
         bar.close()
     except Exception as e:  # exit codes: 2 and one line for anything outside a document
@@ -237,6 +246,7 @@ def evaluate_cli(
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
     models: Models = None,
+    allow_codebook_mismatch: AllowCodebookMismatch = False,
 ) -> None:
     """Tag each gold record's text as one passage and print the scores (warning when the models
     were trained on a gold file), or cross-validate over whole documents."""
@@ -256,6 +266,7 @@ def evaluate_cli(
                     spacy_model=spacy_model,
                     codebook=str(codebook) if codebook else None,
                     models=str(models) if models else None,
+                    allow_codebook_mismatch=allow_codebook_mismatch,
                 )
             )
             for warning in training_overlap(gold, tagger.models.manifest):
@@ -445,6 +456,7 @@ def export_cli(
     spacy_model: SpacyModel = None,
     codebook: Codebook = None,
     models: Models = None,
+    allow_codebook_mismatch: AllowCodebookMismatch = False,
 ) -> None:
     """Write the passages of documents as records to do for an annotator, or as tasks for a labelling tool."""
     from sbtext.annotations import blank_record, sample, write_jsonl
@@ -459,6 +471,7 @@ def export_cli(
         codebook=str(codebook) if codebook else None,
         models=str(models) if models else None,
         tag=tag,
+        allow_codebook_mismatch=allow_codebook_mismatch,
     )
     failed: list[str] = []
 

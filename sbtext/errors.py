@@ -69,6 +69,12 @@ class Errors(str, Enum):
     E060 = "{detail}"
     E070 = "the codebook is invalid: {detail}. Compare it with the default codebook (sbtext codebook show)."
     E071 = "no usable trained models here: {detail}. Run `sbtext train` or reinstall sbtext."
+    E072 = (
+        "these models were trained with the codebook {trained!r} ({trained_sha256}), but the "
+        "codebook in use is {used!r} ({used_sha256}): their cue features would count other "
+        "words. Retrain them on this codebook (sbtext train --codebook FILE), use the codebook they were "
+        "trained with, or pass --allow-codebook-mismatch to run them anyway."
+    )
     E080 = "this output exists and is not empty; it is not overwritten. Pass --force (or choose another name) to replace it."
     E081 = (
         "the output folder lies inside the input {input!r}, so a later run would read its own "

@@ -7,8 +7,10 @@ variable or the CLI's `--spacy-model` (a package name, a path, or `blank` for th
 
 from __future__ import annotations
 
+import copy
 import os
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -256,6 +258,30 @@ def load_nlp(model: str | None = None) -> Language:
     # spaCy's own limit of 1,000,000 characters holds for a paragraph on every backend: a longer
     # one is a coded error (E042), not minutes of parsing one unbroken "sentence".
     return _trained(name)
+
+
+def own_pipeline(base: Language, *, leave_out: Collection[str] = ()) -> Language:
+    """A pipeline of its own on `base`'s loaded parts, for one tagger to add its pipes to.
+
+    The tokenizer, the vocabulary and every component are `base`'s own objects (loading them is
+    the slow part, and nothing changes them after loading); the list of pipes is new, so that a
+    pipe added here (the cue ruler of one codebook) never runs in another tagger's pipeline.
+    The components named in `leave_out` are not taken over.
+    """
+    nlp = type(base)(
+        vocab=base.vocab,
+        max_length=base.max_length,
+        meta=copy.deepcopy(base.meta),
+        create_tokenizer=lambda _: base.tokenizer,
+        batch_size=base.batch_size,
+    )
+    for name in base.component_names:
+        if name not in leave_out:
+            nlp.add_pipe(name, source=base)
+    for name in base.disabled:
+        if name not in leave_out:
+            nlp.disable_pipe(name)
+    return nlp
 
 
 def backend_of(nlp: Language) -> Backend:

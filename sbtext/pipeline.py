@@ -37,6 +37,7 @@ class Options:
     codebook: str | None = None
     models: str | None = None
     tag: bool = True
+    allow_codebook_mismatch: bool = False
 
 
 @dataclass
@@ -53,7 +54,12 @@ class DocResult:
 def tagger_for(options: Options) -> Tagger:
     """One tagger per process and option set (loading spaCy and the models is the slow part)."""
     models = options.models if options.tag else "rules"
-    return Tagger(load_nlp(options.spacy_model), codebook=options.codebook, models=models)
+    return Tagger(
+        load_nlp(options.spacy_model),
+        codebook=options.codebook,
+        models=models,
+        allow_codebook_mismatch=options.allow_codebook_mismatch,
+    )
 
 
 def process_document(

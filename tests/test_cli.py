@@ -311,3 +311,55 @@ def test_train_tells_what_it_does_while_it_works(tmp_path):
     assert len(steps) >= 6
     assert any("expectation model" in s for s in steps) and any("saving" in s for s in steps)
     assert (tmp_path / "modellen" / "manifest.json").is_file()
+
+
+def _edited_codebook(folder: Path) -> Path:
+    """A copy of the default codebook that counts one more word as the sociale basis."""
+    import yaml
+
+    from sbtext.codebook import default_codebook_path
+
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    data["name"] = "dorpscodeboek"
+    data["spheres"]["gemeenschappelijk"].append("dorpsraad*")
+    path = folder / "dorpscodeboek.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_models_refuse_another_codebook_unless_allowed(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "brief.txt").write_text(
+        "De dorpsraad en de vrijwilligers organiseren de burenhulp, zodat ouderen thuis kunnen blijven.\n",
+        encoding="utf-8",
+    )
+    edited = _edited_codebook(tmp_path)
+    args = ["analyze", str(tmp_path / "in"), "--codebook", str(edited), "--quiet"]
+    refused = runner.invoke(app, [*args, "--out", str(tmp_path / "geweigerd")])
+    assert refused.exit_code == 2
+    assert "E072" in refused.output and "sbtext-default" in refused.output and "dorpscodeboek" in refused.output
+    assert "--allow-codebook-mismatch" in refused.output
+    assert not (tmp_path / "geweigerd").exists()
+    allowed = runner.invoke(app, [*args, "--out", str(tmp_path / "toegestaan"), "--allow-codebook-mismatch"])
+    assert allowed.exit_code == 0, allowed.output
+    run_info = json.loads((tmp_path / "toegestaan" / "run.json").read_text(encoding="utf-8"))
+    assert run_info["codebook"]["name"] == "dorpscodeboek"
+    assert "dorpsraad" in (tmp_path / "toegestaan" / "passages.csv").read_text(encoding="utf-8")
+
+
+def test_trained_models_record_their_codebook_and_refuse_another(tmp_path):
+    from sbtext.codebook import load_codebook
+
+    edited = _edited_codebook(tmp_path)
+    models = tmp_path / "modellen"
+    gold = str(ROOT / "annotations" / "seeds_annotator_b.jsonl")
+    trained = runner.invoke(app, ["train", gold, "--codebook", str(edited), "--out", str(models)])
+    assert trained.exit_code == 0, trained.output
+    manifest = json.loads((models / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["codebook_name"] == "dorpscodeboek"
+    assert manifest["codebook_rules_sha256"] == load_codebook(edited).rules_sha256
+    evaluate = ["evaluate", GOLD_SMALL, "--models", str(models), "--json"]
+    refused = runner.invoke(app, evaluate)
+    assert refused.exit_code == 2 and "E072" in refused.output and "dorpscodeboek" in refused.output
+    assert runner.invoke(app, [*evaluate, "--codebook", str(edited)]).exit_code == 0
+    assert runner.invoke(app, [*evaluate, "--allow-codebook-mismatch"]).exit_code == 0

@@ -111,7 +111,7 @@ def test_custom_codebook_changes_the_rules(tmp_path, nlp):
     data["spheres"]["gemeenschappelijk"].append("dorpsraad*")
     custom = tmp_path / "codeboek.yaml"
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tagger = Tagger(nlp, codebook=custom)
+    tagger = Tagger(nlp, codebook=custom, allow_codebook_mismatch=True)
     cues = tagger.tag("De dorpsraad organiseert de burenhulp in het dorp.").cues
     assert ("sphere:gemeenschappelijk", "dorpsraad") in {(c.label, c.text) for c in cues}
 
@@ -140,8 +140,12 @@ def test_two_codebooks_in_one_process_each_tag_with_their_own(tmp_path, nlp):
 
     from sbtext.tag import Tagger
 
-    added = _codebook_copy(tmp_path, "met_dorpsraad.yaml", lambda d: d["spheres"]["gemeenschappelijk"].append("dorpsraad*"))
-    removed = _codebook_copy(tmp_path, "zonder_grootouders.yaml", lambda d: d["spheres"]["persoonlijk"].remove("grootouder*"))
+    added = _codebook_copy(
+        tmp_path, "met_dorpsraad.yaml", lambda d: d["spheres"]["gemeenschappelijk"].append("dorpsraad*")
+    )
+    removed = _codebook_copy(
+        tmp_path, "zonder_grootouders.yaml", lambda d: d["spheres"]["persoonlijk"].remove("grootouder*")
+    )
     plain = Tagger(nlp, models="rules")
     wider = Tagger(nlp, codebook=added, models="rules")
     narrower = Tagger(nlp, codebook=removed, models="rules")
@@ -158,6 +162,75 @@ def test_two_codebooks_in_one_process_each_tag_with_their_own(tmp_path, nlp):
         assert tagger.codebook.sha256 == hashlib.sha256(Path(path).read_bytes()).hexdigest()
     assert plain.codebook.path == str(default_codebook_path())
     assert len({id(t.nlp) for t in (plain, wider, narrower)}) == 3
+    # A tagger built on another tagger's pipeline takes its parts, not its codebook.
+    assert _sphere_words(Tagger(wider.nlp, models="rules"), text) == {"grootouders"}
+
+
+def test_the_shipped_models_record_the_shipped_codebook():
+    """The check that refuses models of another codebook passes for what sbtext ships."""
+    import hashlib
+    import json
+
+    from sbtext.codebook import load_codebook
+    from sbtext.tag.model import check_codebook, default_models_path, load_models
+
+    manifest = json.loads((default_models_path() / "manifest.json").read_text(encoding="utf-8"))
+    codebook = load_codebook(None)
+    assert manifest["codebook_sha256"] == hashlib.sha256(default_codebook_path().read_bytes()).hexdigest()
+    assert manifest["codebook_rules_sha256"] == codebook.rules_sha256
+    check_codebook(load_models(None), codebook)
+
+
+def test_the_rules_hash_ignores_layout_and_line_endings(tmp_path):
+    """Comments, key order and Windows line endings leave the rules (and the models' check) alone;
+    one term more does not."""
+    import yaml
+
+    from sbtext.codebook import load_codebook
+
+    text = default_codebook_path().read_text(encoding="utf-8")
+    crlf = tmp_path / "crlf.yaml"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    reordered = tmp_path / "reordered.yaml"
+    data = yaml.safe_load(text)
+    reordered.write_text(yaml.safe_dump(dict(reversed(list(data.items()))), allow_unicode=True), encoding="utf-8")
+    added = _codebook_copy(tmp_path, "added.yaml", lambda d: d["core"].append("dorpsraad"))
+    shipped = load_codebook(None)
+    for path in (crlf, reordered):
+        assert load_codebook(path).sha256 != shipped.sha256
+        assert load_codebook(path).rules_sha256 == shipped.rules_sha256
+    assert load_codebook(added).rules_sha256 != shipped.rules_sha256
+
+
+@pytest.mark.parametrize("recorded", ["codebook_rules_sha256", "codebook_sha256"])
+def test_models_of_another_codebook_are_refused(tmp_path, recorded):
+    """E072 names both codebooks and what to do; models that record only the file's hash (before
+    the rules hash was recorded) are checked on that."""
+    from sbtext.codebook import load_codebook
+    from sbtext.errors import SbtextError
+    from sbtext.tag.model import Models, check_codebook, load_models
+
+    shipped = load_models(None)
+    manifest = {k: v for k, v in (shipped.manifest or {}).items() if k in (recorded, "codebook_name")}
+    models = Models(featurizer=shipped.featurizer, manifest=manifest, folder="modellen")
+    edited = load_codebook(_codebook_copy(tmp_path, "mijn.yaml", lambda d: d["core"].append("dorpsraad")))
+    check_codebook(models, load_codebook(None))
+    with pytest.raises(SbtextError) as info:
+        check_codebook(models, edited)
+    assert info.value.code == "E072"
+    for part in ("modellen", "sbtext-default", "mijn.yaml", "--allow-codebook-mismatch", "sbtext train"):
+        assert part in info.value.message
+
+
+def test_a_codebook_edited_in_between_is_read_again(tmp_path):
+    from sbtext.codebook import load_codebook
+
+    path = tmp_path / "codeboek.yaml"
+    path.write_bytes(default_codebook_path().read_bytes())
+    before = load_codebook(path)
+    _codebook_copy(tmp_path, "codeboek.yaml", lambda d: d["core"].append("dorpsraad"))
+    after = load_codebook(path)
+    assert after.sha256 != before.sha256 and "dorpsraad" in after.terms()["core"]
 
 
 def test_invalid_codebook_is_a_coded_error(tmp_path, nlp):

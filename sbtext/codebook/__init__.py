@@ -8,9 +8,10 @@ wildcards for Dutch compounds (see the header of `default.yaml`).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,14 @@ class Codebook:
         out.update({f"{EXCLUDE}{label}": list(t) for label, t in (self.data.get("exclude") or {}).items()})
         return out
 
+    @cached_property
+    def rules_sha256(self) -> str:
+        """The hash of what the tagger reads (every term list and the purpose word lists), blind to
+        comments, layout, key order and line endings: what trained models are checked against."""
+        rules = {"terms": self.terms(), "purpose_clauses": self.purpose_clauses()}
+        text = json.dumps(rules, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def purpose_words(self, name: str) -> frozenset[str]:
         """One word list of `purpose_clauses`, lower-cased (the default codebook's when absent)."""
         return frozenset(w.lower() for w in self.purpose_clauses()[name])
@@ -94,17 +103,36 @@ def default_codebook_path() -> Path:
     return Path(str(resources.files("sbtext.codebook").joinpath("default.yaml")))
 
 
-@lru_cache(maxsize=8)
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load and check a codebook; `None` loads the default."""
+    """Load and check a codebook; `None` loads the default.
+
+    The file is read on every call, so a codebook edited between two runs in one process is used
+    as it is now; a content already checked is not parsed again.
+    """
     file = Path(path) if path else default_codebook_path()
     try:
         raw = file.read_bytes()
+    except OSError as e:
+        raise SbtextError(Errors.E070, path=str(file), detail=str(e)) from e
+    key = (str(file), hashlib.sha256(raw).hexdigest())
+    if key not in _LOADED:
+        if len(_LOADED) >= LOADED_KEPT:
+            _LOADED.clear()
+        _LOADED[key] = _parse(file, raw, key[1])
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple[str, str], Codebook] = {}
+LOADED_KEPT = 16
+
+
+def _parse(file: Path, raw: bytes, sha256: str) -> Codebook:
+    try:
         data = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as e:
+    except yaml.YAMLError as e:
         raise SbtextError(Errors.E070, path=str(file), detail=str(e)) from e
     _check(file, data)
-    return Codebook(path=str(file), sha256=hashlib.sha256(raw).hexdigest(), data=data)
+    return Codebook(path=str(file), sha256=sha256, data=data)
 
 
 def _check(file: Path, data: Any) -> None:

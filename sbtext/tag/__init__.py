@@ -22,17 +22,18 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from sbtext.codebook import CATEGORIES, SPHERES, load_codebook
+from sbtext.codebook import CATEGORIES, SPHERES
+from sbtext.nlp import own_pipeline
 from sbtext.records import Cue, Label
-from sbtext.tag.model import Models, expectation_proba, features, load_models, positive_proba
+from sbtext.tag.model import Models, check_codebook, expectation_proba, features, load_models, positive_proba
 from sbtext.tag.purpose import Purpose, PurposeRules, find_goal, find_purposes
-from sbtext.tag.rules import RULER_NAME, cue_counts, cue_spans, cue_spans_of
+from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans, cue_spans_of
 
 __all__ = ["UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "names_the_basis", "rule_labels"]
 
@@ -43,17 +44,32 @@ BATCH = 256
 
 
 class Tagger:
-    """Labels passages with one spaCy pipeline, one codebook and one set of models."""
+    """Labels passages with a spaCy pipeline of its own, one codebook and one set of models.
 
-    def __init__(self, nlp: Language, *, codebook: str | Path | None = None, models: str | Path | None = None) -> None:
-        self.nlp = nlp
-        self.codebook = load_codebook(codebook)
-        config = {"codebook": str(codebook) if codebook else None}
-        if nlp.has_pipe(RULER_NAME) and nlp.get_pipe_config(RULER_NAME).get("codebook") != config["codebook"]:
-            nlp.remove_pipe(RULER_NAME)
-        if not nlp.has_pipe(RULER_NAME):
-            nlp.add_pipe("sbtext_cue_ruler_v2", name=RULER_NAME, config=config)
+    `nlp` is the loaded base pipeline (`sbtext.nlp.load_nlp`, shared and never changed here): the
+    tagger runs it through a pipeline of its own (`self.nlp`) that adds the cue ruler of its
+    codebook, so taggers with different codebooks can live side by side in one process. Models
+    trained with another codebook are refused (E072) unless `allow_codebook_mismatch`.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        codebook: str | Path | None = None,
+        models: str | Path | None = None,
+        allow_codebook_mismatch: bool = False,
+    ) -> None:
+        self.nlp = own_pipeline(nlp, leave_out=[RULER_NAME])
+        self.nlp.add_pipe(
+            "sbtext_cue_ruler_v2", name=RULER_NAME, config={"codebook": str(codebook) if codebook else None}
+        )
+        ruler = cast(CueRuler, self.nlp.get_pipe(RULER_NAME))
+        # The codebook the ruler matches with is the one the tagger names (run.json, the models' check).
+        self.codebook = ruler.codebook
         self.models = Models() if models == "rules" else load_models(models)
+        if not allow_codebook_mismatch:
+            check_codebook(self.models, self.codebook)
         self.rules = PurposeRules.of(self.codebook)
 
     @property

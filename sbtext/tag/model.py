@@ -33,7 +33,7 @@ from sklearn.preprocessing import MaxAbsScaler
 from spacy.attrs import IS_ALPHA, LEMMA, ORTH
 from spacy.tokens import Doc, Span
 
-from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES
+from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES, Codebook
 from sbtext.errors import Errors, SbtextError
 from sbtext.tag.rules import cue_counts, cue_spans_of
 
@@ -188,6 +188,7 @@ class Models:
     sphere_names: tuple[str, ...] = SPHERES
     manifest: dict[str, Any] | None = None
     sha256: str = ""
+    folder: str = ""
 
     @property
     def threshold(self) -> float:
@@ -237,7 +238,8 @@ def load_models(folder: str | Path | None = None) -> Models:
     digest = hashlib.sha256()
     for file in [*sorted(folder.glob("*.skops")), manifest_file]:
         digest.update(file.read_bytes())
-    models = Models(manifest=json.loads(manifest_file.read_text(encoding="utf-8")), sha256=digest.hexdigest())
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    models = Models(manifest=manifest, sha256=digest.hexdigest(), folder=str(folder))
     if not (folder / "featurizer.skops").is_file():
         raise SbtextError(
             Errors.E071, path=str(folder), detail="featurizer.skops is missing: retrain with `sbtext train`"
@@ -250,6 +252,29 @@ def load_models(folder: str | Path | None = None) -> Models:
                 raise SbtextError(Errors.E071, path=str(file), detail=f"untrusted types {untrusted!r}")
             setattr(models, name, sio.load(file, trusted=sio.get_untrusted_types(file=file)))
     return models
+
+
+def check_codebook(models: Models, codebook: Codebook) -> None:
+    """Refuse (E072) models trained with another codebook than `codebook`.
+
+    The manifest's `codebook_rules_sha256` (the rules the tagger reads) is compared; a manifest
+    that records only `codebook_sha256` (the file's bytes) is compared on that. Models without a
+    manifest record of their codebook, and no models at all, pass.
+    """
+    manifest = models.manifest or {}
+    kind, recorded, used = "rules sha256", manifest.get("codebook_rules_sha256"), codebook.rules_sha256
+    if recorded is None:
+        kind, recorded, used = "file sha256", manifest.get("codebook_sha256"), codebook.sha256
+    if models.featurizer is None or recorded is None or recorded == used:
+        return
+    raise SbtextError(
+        Errors.E072,
+        path=models.folder,
+        trained=str(manifest.get("codebook_name", "unnamed")),
+        trained_sha256=f"{kind} {str(recorded)[:12]}",
+        used=f"{codebook.name}, {codebook.path}",
+        used_sha256=f"{kind} {used[:12]}",
+    )
 
 
 def expectation_proba(models: Models, x: Any) -> np.ndarray:

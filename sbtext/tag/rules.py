@@ -45,6 +45,7 @@ class CueRuler:
 
     def __init__(self, nlp: Language, name: str, codebook: Codebook, spans_key: str = SPANS_KEY) -> None:
         self.name = name
+        self.codebook = codebook
         self.spans_key = spans_key
         self.by_form = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
