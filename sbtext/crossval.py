@@ -20,13 +20,14 @@ from typing import Any
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
+from sbtext.codebook import FRAMINGS
 from sbtext.evaluate import predict, score, words
 from sbtext.export import markdown_table
 from sbtext.nlp import backend_of
 from sbtext.tag import Tagger
 from sbtext.train import PRECISION_BETA, fit_models, group_of, is_whole_document, prepare
 
-FRAMES = ["intrinsic", "instrumental", "both", "none"]
+FRAMES = list(FRAMINGS)
 MIN_QUOTE = 40  # characters: shorter texts (headings, fragments) must match exactly to count as the same
 TARGETS = {
     "expectation.precision": 0.80,

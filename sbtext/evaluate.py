@@ -21,10 +21,11 @@ from typing import Any
 
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from sbtext.codebook import FRAMING_CLASSES
 from sbtext.errors import SbtextWarning, Warnings
 from sbtext.tag import Tagger
 
-FRAMES = ["intrinsic", "instrumental", "both"]
+FRAMES = list(FRAMING_CLASSES)
 
 
 def words(text: str) -> list[str]:

@@ -19,14 +19,15 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from sbtext.annotations import TODO
-from sbtext.codebook import CATEGORIES, SPHERES
+from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 from sbtext.errors import Errors, SbtextError
+from sbtext.labels import FRAMING
 
 PURPOSE_LABEL = "WAARTOE"
 MODEL_SOURCE = "sbtext-model"
 META_KEYS = ("source", "doc_id", "page", "kind", "context")
 YES, NO = "ja", "nee"
-FRAMING_NL = {"intrinsic": "intrinsiek", "instrumental": "instrumenteel", "both": "beide"}
+FRAMING_NL = {f: FRAMING[f] for f in FRAMING_CLASSES}
 CHOICE_TEXT = {
     "expectation": "Verwachting van de sociale basis",
     "goal_statement": "Doelzin (beleidsdoel)",

@@ -12,8 +12,12 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from sbtext import codebook
+
+# The codes come from `sbtext.codebook` (the one definition of each vocabulary); only their Dutch
+# words are written here, and the tests hold each table to its vocabulary.
 FRAMING = {"intrinsic": "intrinsiek", "instrumental": "instrumenteel", "both": "beide", "none": "geen"}
-SPHERES = {"persoonlijk": "persoonlijk", "gemeenschappelijk": "gemeenschappelijk", "institutioneel": "institutioneel"}
+SPHERES = {s: s for s in codebook.SPHERES}  # the sphere codes are Dutch words already
 CATEGORIES = {
     "zorg_toegankelijk_betaalbaar": "Zorg toegankelijk en betaalbaar",
     "arbeidsmarkt_ontlasten_professionals": "Arbeidsmarkt en professionals ontlasten",
@@ -25,7 +29,6 @@ CATEGORIES = {
     "opgroeien_opvoeden": "Opgroeien en opvoeden",
     "bestaanszekerheid_armoede": "Bestaanszekerheid en armoede",
     "other": "Overig",
-    "overig": "Overig",
 }
 COLUMNS = {
     "source": "Bron",

@@ -27,18 +27,24 @@ from lxml import etree
 
 from sbtext import __version__
 from sbtext.clean import clean_document
-from sbtext.codebook import CATEGORIES, SPHERES
+from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 from sbtext.errors import Errors, SbtextError
-from sbtext.labels import category
+from sbtext.labels import FRAMING, category
 from sbtext.read import read_document
 from sbtext.records import Document, DocumentMeta
-from sbtext.tag import FRAMING_CLASSES
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PAGE_BREAK = "\n\n"
 GUID_ROOT = uuid.UUID("6f1d3c52-3f0e-4b8e-9a51-2c8e1f0a7b44")
 VARIABLES = ("source", "doc_type", "date", "kenmerk", "url")
+FRAMING_TEXT = {
+    "intrinsic": "Waardevol om zichzelf: ontmoeting, ontplooiing, zingeving, plezier, wederkerigheid.",
+    "instrumental": "Middel voor een beleidsdoel: professionele zorg voorkomen of vervangen, zorg betaalbaar en "
+    "toegankelijk houden, personeelstekort opvangen, kosten besparen.",
+    "both": "Zowel intrinsiek als instrumenteel.",
+}
+FRAMING_COLORS = {"intrinsic": "#2ca02c", "instrumental": "#d62728", "both": "#9467bd"}
 SPHERE_TEXT = {
     "persoonlijk": "De bewoner en zijn eigen netwerk: familie, vrienden, buren, mantelzorgers.",
     "gemeenschappelijk": "Formele en informele gemeenschappen: verenigingen, clubs, vrijwilligerswerk, "
@@ -85,20 +91,7 @@ def code_system() -> list[Code]:
             "Waarom de sociale basis ertoe doet volgens de passage (alleen bij een verwachting).",
             codable=False,
             children=[
-                Code(
-                    "framing:intrinsic",
-                    "intrinsiek",
-                    "Waardevol om zichzelf: ontmoeting, ontplooiing, zingeving, plezier, wederkerigheid.",
-                    color="#2ca02c",
-                ),
-                Code(
-                    "framing:instrumental",
-                    "instrumenteel",
-                    "Middel voor een beleidsdoel: professionele zorg voorkomen of vervangen, zorg betaalbaar en "
-                    "toegankelijk houden, personeelstekort opvangen, kosten besparen.",
-                    color="#d62728",
-                ),
-                Code("framing:both", "beide", "Zowel intrinsiek als instrumenteel.", color="#9467bd"),
+                Code(f"framing:{f}", FRAMING[f], FRAMING_TEXT[f], color=FRAMING_COLORS[f]) for f in FRAMING_CLASSES
             ],
         ),
         Code(

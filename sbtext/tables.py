@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sbtext.codebook import CATEGORIES, SPHERES
+from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 
 TABLE_COLUMNS = ["Bron", "Verwachting van de sociale basis", "Waartoe moet dit dienen?"]
 PASSAGE_COLUMNS = [
@@ -78,7 +78,7 @@ LONG_COLUMNS = [
     "framing",
     "purpose_category",
 ]
-FRAMING_ORDER = ["intrinsic", "instrumental", "both"]
+FRAMING_ORDER = list(FRAMING_CLASSES)
 GOAL_PREFIX = "doel: "  # a goal statement of the document in the "Waartoe" column
 NO_PURPOSE = "–"  # beside an expectation that states no end of its own
 MIN_END_WORDS = 3

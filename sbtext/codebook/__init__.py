@@ -1,5 +1,9 @@
 """The codebook as data: lexicons and cue lists, loaded from YAML and turned into spaCy patterns.
 
+The label vocabularies (framings, spheres, purpose categories) are defined here and only here;
+every other module imports them, and a codebook's YAML is checked against them. Their Dutch display
+labels are in `sbtext.labels`.
+
 The default lives beside this file (`default.yaml`); a user's copy replaces it with
 `--codebook FILE`. Terms are matched per token on the lemma and the surface form, with `*`
 wildcards for Dutch compounds (see the header of `default.yaml`).
@@ -33,7 +37,8 @@ CATEGORIES = (
     "bestaanszekerheid_armoede",
     "other",
 )
-FRAMINGS = ("intrinsic", "instrumental", "both", "none")
+FRAMING_CLASSES = ("intrinsic", "instrumental", "both")  # what the framing of an expectation can be
+FRAMINGS = (*FRAMING_CLASSES, "none")  # "none": a passage that is no expectation
 CUE_LISTS = ("core", "expectation", "intrinsic", "instrumental", "purpose_markers", "goal", "describe")
 GAP = "..."
 FORM_ONLY = "="  # a term word starting with "=" matches that exact form, never by lemma

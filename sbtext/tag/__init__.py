@@ -28,16 +28,15 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from sbtext.codebook import CATEGORIES, SPHERES
+from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 from sbtext.nlp import own_pipeline
 from sbtext.records import Cue, Label
 from sbtext.tag.model import Models, check_codebook, expectation_proba, features, load_models, positive_proba
 from sbtext.tag.purpose import Purpose, PurposeRules, find_goal, find_purposes
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans, cue_spans_of
 
-__all__ = ["UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "names_the_basis", "rule_labels"]
+__all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "names_the_basis"]
 
-FRAMING_CLASSES = ("intrinsic", "instrumental", "both")
 UNTAGGED_KINDS = frozenset({"table", "toc"})
 UNTAGGED = Label(expectation=False, expectation_score=0.0, framing="none")
 BATCH = 256
@@ -275,11 +274,6 @@ def rule_category(cues: list[Span]) -> str:
     counts = cue_counts(cues)
     best = max(CATEGORIES[:-1], key=lambda c: (counts[f"category:{c}"], -CATEGORIES.index(c)))
     return best if counts[f"category:{best}"] else "other"
-
-
-def rule_labels(nlp: Language, codebook: str | Path | None = None) -> Tagger:
-    """A tagger that uses the codebook alone: the baseline."""
-    return Tagger(nlp, codebook=codebook, models="rules")
 
 
 def label_row(label: Label) -> dict[str, Any]:
