@@ -247,7 +247,8 @@ def load_nlp(model: str | None = None) -> Language:
             `SBTEXT_SPACY_MODEL` environment variable, else `nl_core_news_sm`.
 
     Returns:
-        A spaCy `Language` whose `meta["sbtext_backend"]` says what ran.
+        A spaCy `Language` whose `meta["sbtext_backend"]` says what ran. It is loaded once per
+        process and shared: add no pipe to it, take `own_pipeline(...)` of it instead.
     """
     name = resolve_model_name(model)
     if name == BLANK:
