@@ -22,6 +22,7 @@ from typing import Any
 
 from sbtext.codebook import CATEGORIES, FRAMINGS, SPHERES
 from sbtext.errors import Errors, SbtextError
+from sbtext.write.files import read_cues
 
 REQUIRED: dict[str, type | tuple[type, ...]] = {
     "id": str,
@@ -215,7 +216,6 @@ def blank_record(passage: dict[str, Any], *, suggest: bool = False) -> dict[str,
 def suggestion_of(passage: dict[str, Any]) -> dict[str, Any]:
     """The models' labels of a tagged passage, with the purpose offsets and the cue spans."""
     spheres = passage.get("spheres") or ""
-    cues = passage.get("cue_offsets") or "[]"
     return {
         "expectation": bool(passage["expectation"]),
         "expectation_score": float(passage["expectation_score"]),
@@ -227,9 +227,9 @@ def suggestion_of(passage: dict[str, Any]) -> dict[str, Any]:
         "spheres": spheres.split(";") if isinstance(spheres, str) and spheres else list(spheres or []),
         "goal_statement": bool(passage.get("goal_statement")),
         "cues": [
-            {"start": start, "end": end, "label": label, "rule": rule}
-            for start, end, label, rule in (json.loads(cues) if isinstance(cues, str) else cues)
-            if label != "purpose"
+            {"start": c.start, "end": c.end, "label": c.label, "rule": c.rule}
+            for c in read_cues(passage.get("cue_offsets"))
+            if c.label != "purpose"
         ],
     }
 

@@ -1,42 +1,36 @@
-"""The Python API for notebooks and scripts: `analyze`, `tag_text`, `show`, and `Analysis`."""
+"""The Python API for notebooks and scripts: `analyze`, `tag_text`, `show`, and `Analysis`.
+
+The public face only: the flow is `sbtext.pipeline`'s, the files are `sbtext.write`'s.
+"""
 
 from __future__ import annotations
 
-import json
-import platform
-import time
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import sklearn
-import spacy
 
-from sbtext import __version__
 from sbtext import tables as t
-from sbtext.errors import Errors, SbtextError, SbtextWarning, Warnings
-from sbtext.export import EXCEL_ROWS, CellCutWarning, markdown_table, write_json, write_text, write_xlsx
+from sbtext.errors import Errors, SbtextError
+from sbtext.export import EXCEL_ROWS, write_xlsx
 from sbtext.labels import workbook_sheets
-from sbtext.nlp import backend_of
 from sbtext.outdir import staged_output
-from sbtext.pipeline import STAGES, DocResult, Options, ProgressHook, iter_results, tagger_for
-from sbtext.report import report_html
-from sbtext.stream import OutputWriter, note_cut_cells, note_sheets, write_tables
-from sbtext.tag import label_row
-
-CSV_FILES = (
-    "passages",
-    "documents",
-    "expectations",
-    "expectations_long",
-    "framing_by_source",
-    "purpose_by_source",
-    "spheres_by_framing",
-    "errors",
+from sbtext.pipeline import (
+    DocResult,
+    Engine,
+    Inputs,
+    Options,
+    ProgressHook,
+    collect_run,
+    label_columns,
+    results_of,
+    tagger_for,
+    write_run,
 )
+from sbtext.write import RunWriter
+from sbtext.write.files import read_cues
 
 
 @dataclass(repr=False)
@@ -84,33 +78,35 @@ class Analysis:
         return write_qdpx(path, self.documents, self.passages, name=name)
 
     def to_dir(
-        self, path: str | Path, *, force: bool = False, excel_csv: bool = False, top: int | None = None
+        self,
+        path: str | Path,
+        *,
+        force: bool = False,
+        excel_csv: bool = False,
+        top: int | None = None,
+        parquet: bool = False,
     ) -> list[Path]:
-        """Write every output file into `path` (see the README for the list).
+        """Write every output file into `path` (see the README for the list), as `sbtext analyze` does.
 
         The files are written into a fresh folder beside `path` and swapped in at the end (see
         `sbtext.outdir`): `path` holds the previous complete output until then.
         """
         target = Path(path)
-        with staged_output(target, force=force) as out:
-            start = time.perf_counter()
-            tables = self.tables(top)
-            self.run.setdefault("timings", {})["tables"] = round(time.perf_counter() - start, 4)
-            start = time.perf_counter()
-            written = write_tables(out, {**tables, "passages": self.passages}, excel_csv=excel_csv)
-            written.append(out / "sbtext.xlsx")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", CellCutWarning)
-                note_sheets(self.run, write_xlsx(workbook_sheets(tables), written[-1]))
-            note_cut_cells(self.run, caught)
-            written.append(out / "expectations.md")
-            write_text(markdown_table(tables["expectations"]), written[-1])
-            written.append(out / "report.html")
-            write_text(report_html(tables, self.passages, self.documents, self.run, base=target), written[-1])
-            self.run["timings"]["write"] = round(time.perf_counter() - start, 4)
-            written.append(out / "run.json")
-            write_json(self.run, written[-1])
+        with (
+            staged_output(target, force=force) as out,
+            RunWriter(out, top=top or self.top, excel_csv=excel_csv, parquet=parquet) as writer,
+        ):
+            writer.add(self.passages, titles=_titles(self.documents))
+            written = writer.finish(self.documents, self.errors, self.run)
         return [target / p.name for p in written]
+
+
+def _titles(documents: pd.DataFrame) -> dict[Any, str]:
+    """Each document's title by `doc_id` (the first, should an id come twice)."""
+    titles: dict[Any, str] = {}
+    for doc_id, title in zip(documents["doc_id"], documents["title"]):
+        titles.setdefault(doc_id, str(title))
+    return titles
 
 
 def analyze(
@@ -121,7 +117,7 @@ def analyze(
     codebook: str | Path | None = None,
     models: str | Path | None = None,
     n_process: int = 1,
-    engine: str = "local",
+    engine: Engine = "local",
     top: int = 5,
     on_document: ProgressHook | None = None,
     allow_outside: bool = False,
@@ -154,13 +150,17 @@ def analyze(
         # Each document's rows become a small DataFrame at once: a dict per passage costs several
         # times the memory of the same values in columns, and a corpus holds hundreds of thousands.
         if result.passages:
-            chunks.append(t.frame(result.passages, t.PASSAGE_COLUMNS))
+            chunks.append(t.passage_frame(result.passages))
         if on_document:
             on_document(result)
 
+    inputs = Inputs.of(paths, manifest, allow_outside=allow_outside)
     options = _options(spacy_model, codebook, models, allow_codebook_mismatch)
-    run, documents, errors = _run(paths, manifest, options, n_process, engine, collect, allow_outside)
-    passages = pd.concat(chunks, ignore_index=True) if chunks else t.frame([], t.PASSAGE_COLUMNS)
+    results = results_of(inputs, options, n_process=n_process, engine=engine)
+    run, documents, errors = collect_run(
+        inputs, options, results, n_process=n_process, engine=engine, on_result=collect
+    )
+    passages = pd.concat(chunks, ignore_index=True) if chunks else t.passage_frame([])
     return Analysis(documents=documents, passages=passages, errors=errors, run=run, top=top)
 
 
@@ -176,7 +176,7 @@ def analyze_to_dir(
     codebook: str | Path | None = None,
     models: str | Path | None = None,
     n_process: int = 1,
-    engine: str = "local",
+    engine: Engine = "local",
     top: int = 5,
     on_document: ProgressHook | None = None,
     excel_rows: int = EXCEL_ROWS,
@@ -197,22 +197,13 @@ def analyze_to_dir(
         >>> run = sbtext.api.analyze_to_dir("corpora/sample", "out/sample")  # doctest: +SKIP
         >>> run["counts"]["expectations"]  # doctest: +SKIP
     """
-    inputs = [paths] if isinstance(paths, str | Path) else list(paths)
+    inputs = Inputs.of(paths, manifest, allow_outside=allow_outside)
     options = _options(spacy_model, codebook, models, allow_codebook_mismatch)
     with (
-        staged_output(Path(out), force=force, inputs=[*inputs, *([manifest] if manifest else [])]) as stage,
-        OutputWriter(stage, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer,
+        staged_output(Path(out), force=force, inputs=[*inputs.paths, *([manifest] if manifest else [])]) as stage,
+        RunWriter(stage, top=top, excel_csv=excel_csv, parquet=parquet, excel_rows=excel_rows) as writer,
     ):
-
-        def write(result: DocResult) -> None:
-            if result.passages:
-                writer.add(t.frame(result.passages, t.PASSAGE_COLUMNS), title=str(result.document["title"]))
-            if on_document:
-                on_document(result)
-
-        run, documents, errors = _run(inputs, manifest, options, n_process, engine, write, allow_outside)
-        writer.finish(documents, errors, run)
-    return run
+        return write_run(writer, inputs, options, n_process=n_process, engine=engine, on_document=on_document)
 
 
 def _options(
@@ -229,129 +220,6 @@ def _options(
     )
 
 
-def _run(
-    paths: str | Path | Iterable[str | Path],
-    manifest: str | Path | None,
-    options: Options,
-    n_process: int,
-    engine: str,
-    on_result: Callable[[DocResult], None],
-    allow_outside: bool = False,
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
-    """Stream every document through the pipeline into `on_result`; the run manifest, documents and errors."""
-    started = time.perf_counter()
-    paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    tagger = tagger_for(options)
-    if engine == "dask":
-        from sbtext.distributed import dask_results
-
-        results: Iterable[DocResult] = dask_results(
-            paths, manifest=manifest, options=options, allow_outside=allow_outside
-        )
-    else:
-        results = iter_results(
-            paths, manifest=manifest, options=options, n_process=n_process, allow_outside=allow_outside
-        )
-    documents: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    counts = {"passages": 0, "expectations": 0}
-    timings = dict.fromkeys(STAGES, 0.0)
-    first_with: dict[str, str] = {}  # sha256 -> path of the first document with that content
-    for result in results:
-        documents.append(result.document)
-        errors.extend(_duplicate_notes(result.document, first_with))
-        counts["passages"] += len(result.passages)
-        counts["expectations"] += sum(bool(p.get("expectation")) for p in result.passages)
-        errors.extend(result.errors)
-        for stage, seconds in result.timings.items():
-            timings[stage] += seconds
-        on_result(result)
-    if not documents:
-        raise SbtextError(Errors.E056, inputs=", ".join(map(str, paths)) or "(no paths)")
-    run = _run_info(
-        tagger, options, documents, counts, errors, timings, time.perf_counter() - started, n_process, engine
-    )
-    return run, t.frame(documents, t.DOCUMENT_COLUMNS), t.frame(errors, t.ERROR_COLUMNS)
-
-
-def _duplicate_notes(document: dict[str, Any], first_with: dict[str, str]) -> list[dict[str, Any]]:
-    """A W006 row when `document` has the same content as one read before it (nothing to say otherwise)."""
-    sha = str(document.get("sha256") or "")
-    if not sha:
-        return []
-    if sha not in first_with:
-        first_with[sha] = str(document["path"])
-        return []
-    note = SbtextWarning(Warnings.W006, path=str(document["path"]), first=first_with[sha])
-    return [
-        {
-            "doc_id": document["doc_id"],
-            "path": document["path"],
-            "stage": "read",
-            "code": note.code,
-            "page": "",
-            "message": note.message,
-        }
-    ]
-
-
-def _run_info(
-    tagger: Any,
-    options: Options,
-    documents: list[dict[str, Any]],
-    counts: dict[str, int],
-    errors: list[dict[str, Any]],
-    timings: dict[str, float],
-    total: float,
-    n_process: int,
-    engine: str,
-) -> dict[str, Any]:
-    backend = backend_of(tagger.nlp)
-    n_pages = sum(d["n_pages"] for d in documents)
-    return {
-        "sbtext_version": __version__,
-        "spacy_version": spacy.__version__,
-        "sklearn_version": sklearn.__version__,
-        "python": platform.python_version(),
-        "backend": {
-            "kind": backend.kind,
-            "name": backend.name,
-            "version": backend.version,
-            "lemmatizer": backend.lemmatizer,
-            "parser": backend.has_parser,
-        },
-        "codebook": {
-            "path": Path(tagger.codebook.path).name,
-            "name": tagger.codebook.name,
-            "sha256": tagger.codebook.sha256,
-        },
-        "models": {
-            "sha256": tagger.models.sha256,
-            "trained_on": (tagger.models.manifest or {}).get("training_files", {}),
-        },
-        "inputs": [
-            {
-                "doc_id": d["doc_id"],
-                "path": Path(d["path"]).name,
-                "sha256": d["sha256"],
-                "status": d["status"],
-                "page_numbering": d.get("page_numbering", ""),
-            }
-            for d in documents
-        ],
-        "counts": {
-            "documents": len(documents),
-            "failed": sum(d["status"] != "ok" for d in documents),
-            "pages": n_pages,
-            "passages": counts["passages"],
-            "expectations": counts["expectations"],
-            "errors": len(errors),
-        },
-        "options": {"n_process": n_process, "engine": engine},
-        "timings": {**{k: round(v, 4) for k, v in timings.items()}, "total": round(total, 4)},
-    }
-
-
 def tag_text(
     text: str,
     *,
@@ -362,7 +230,7 @@ def tag_text(
 ) -> dict[str, Any]:
     """Label one passage of text; returns the same columns as passages.csv."""
     tagger = tagger_for(_options(spacy_model, codebook, models, allow_codebook_mismatch))
-    return {"text": text, **label_row(tagger.tag(text))}
+    return {"text": text, **label_columns(tagger.tag(text))}
 
 
 def show(text_or_row: str | dict[str, Any] | pd.Series, *, jupyter: bool | None = None, **options: Any) -> str:
@@ -371,14 +239,15 @@ def show(text_or_row: str | dict[str, Any] | pd.Series, *, jupyter: bool | None 
     Accepts a text (tagged on the fly) or a row of `Analysis.passages`. Returns the HTML; in
     Jupyter it is also displayed.
     """
+    import spacy
     from spacy import displacy
 
     row = dict(text_or_row) if not isinstance(text_or_row, str) else tag_text(text_or_row, **options)
     nlp = spacy.blank("nl")
     doc = nlp(row["text"])
     spans = []
-    for start, end, label, _rule in json.loads(row.get("cue_offsets") or "[]"):
-        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    for cue in read_cues(row.get("cue_offsets")):
+        span = doc.char_span(cue.start, cue.end, label=cue.label, alignment_mode="expand")
         if span is not None:
             spans.append(span)
     doc.spans["sc"] = spans

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -480,7 +480,7 @@ def export_cli(
             for row in result.errors:
                 failed.append(str(row.get("path", "")))
                 typer.echo(str(row.get("message", "")), err=True)
-            yield from result.passages
+            yield from cast("list[dict[str, Any]]", result.passages)  # records as the annotation tools take them
 
     try:
         with warnings.catch_warnings():

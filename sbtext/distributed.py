@@ -1,48 +1,55 @@
-"""Beyond one machine: the per-document function on Dask, and partitioned Parquet output.
+"""Beyond one machine: functions of the pipeline run on Dask, unchanged.
 
-`process_document` is pure (a path and options in, rows out), so Dask runs it unchanged. Point
-Dask at a cluster by creating a `dask.distributed.Client` for it before calling
-`sbtext.analyze(..., engine="dask")`; without a client, Dask's local process scheduler runs.
+`sbtext.pipeline` hands its per-document function (pure: a job in, a result out) or its
+per-partition writer to these helpers; they know nothing of documents. Point Dask at a cluster
+by creating a `dask.distributed.Client` for it before the run; without a client, Dask's local
+process scheduler runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
+from typing import Any, TypeVar
 
-import pandas as pd
-
-from sbtext.pipeline import DocResult, Options, _process_job
-from sbtext.read import find_jobs
-from sbtext.tables import PASSAGE_COLUMNS
-
-if TYPE_CHECKING:
-    from sbtext.api import Analysis
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+MAX_PARTITIONS = 256
 
 
-def dask_results(
-    paths: Iterable[str | Path],
-    *,
-    manifest: str | Path | None = None,
-    options: Options | None = None,
-    partitions: int | None = None,
-    allow_outside: bool = False,
-) -> Iterator[DocResult]:
-    """Run every document through `process_document` on Dask; results keep the input order."""
-    import dask
+def map_jobs(fn: Callable[[Item], Result], items: Sequence[Item], *, partitions: int | None = None) -> Iterator[Result]:
+    """`fn` of every item on Dask, in input order, gathered on the client (for in-memory results)."""
     import dask.bag as db
 
-    options = options or Options()
-    found = find_jobs(paths, Path(manifest) if manifest else None, allow_outside=allow_outside)
-    jobs = [(job, options) for job in found]
-    if not jobs:
+    if not items:
         return
-    bag = db.from_sequence(jobs, npartitions=partitions or min(len(jobs), 256)).map(_process_job)
-    scheduler = None if _has_client() else dask.config.get("scheduler", "processes")
-    # compute() returns when every document is done: the rows are held here once, whatever the
-    # caller streams afterwards (one bag partition at a time would cost the parallelism across them).
-    yield from bag.compute(scheduler=scheduler)
+    bag = db.from_sequence(items, npartitions=partitions or min(len(items), MAX_PARTITIONS)).map(fn)
+    yield from bag.compute(scheduler=_scheduler())
+
+
+def map_partitions(
+    fn: Callable[[int, list[Item], Any], Result], items: Sequence[Item], plan: Any, *, partitions: int | None = None
+) -> list[Result]:
+    """`fn(index, items, plan)` for consecutive slices of `items`, on Dask; the results in order.
+
+    `fn` does its work where it runs (writing the partition's files, say) and returns only a
+    summary, so the client holds summaries, never the items' output.
+    """
+    import dask
+
+    if not items:
+        return []
+    n = partitions or min(len(items), MAX_PARTITIONS)
+    bounds = [len(items) * i // n for i in range(n + 1)]
+    tasks = [dask.delayed(fn)(i, list(items[a:b]), plan) for i, (a, b) in enumerate(pairwise(bounds))]
+    return list(dask.compute(*tasks, scheduler=_scheduler()))
+
+
+def _scheduler() -> str | None:
+    """None (Dask's default: the client) when a distributed client exists, else local processes."""
+    import dask
+
+    return None if _has_client() else dask.config.get("scheduler", "processes")
 
 
 def _has_client() -> bool:
@@ -55,43 +62,3 @@ def _has_client() -> bool:
     except ValueError:
         return False
     return True
-
-
-def write_parquet(result: Analysis, folder: Path) -> Path:
-    """Passages as Parquet partitioned by document, and documents as a single file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    append_parquet(result.passages, folder / "passages")
-    result.documents.to_parquet(folder / "documents.parquet", index=False)
-    return folder
-
-
-def append_parquet(passages: pd.DataFrame, folder: Path) -> None:
-    """Add passage rows to a Parquet dataset partitioned by `doc_id`.
-
-    Every part gets the same schema, so that parts written one document at a time (where a column
-    may hold only missing values) read back as one table.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(
-        passages.astype({"page": str, "spheres": str, "actors": str}), schema=_schema(), preserve_index=False
-    )
-    pq.write_to_dataset(table, folder, partition_cols=["doc_id"])
-
-
-def _schema() -> Any:
-    import pyarrow as pa
-
-    kinds = {
-        "page_index": pa.int64(),
-        "paragraph": pa.int64(),
-        "char_start": pa.int64(),
-        "char_end": pa.int64(),
-        "purpose_start": pa.int64(),
-        "purpose_end": pa.int64(),
-        "expectation": pa.bool_(),
-        "goal_statement": pa.bool_(),
-        **dict.fromkeys(["expectation_score", "score_intrinsic", "score_instrumental", "score_both"], pa.float64()),
-    }
-    return pa.schema([(c, kinds.get(c, pa.string())) for c in PASSAGE_COLUMNS])

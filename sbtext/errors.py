@@ -101,7 +101,6 @@ class Warnings(str, Enum):
         "spaCy pipeline 'nl_core_news_sm' is not installed; running the offline fallback "
         "(blank Dutch tokenizer, rule sentencizer, simplemma lemmas)."
     )
-    W002 = "{n} document(s) failed; see errors.csv."
     W003 = "{n} of {total} page(s) have no text layer (images only) and were skipped; run OCR on the file to read them."
     W004 = (
         "the manifest gives doc_id {doc_id!r} to more than one document (line {line}); this one is "

@@ -14,11 +14,11 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -269,6 +269,3 @@ def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out)
-
-
-Writer = Callable[[IO[str]], None]

@@ -1,32 +1,40 @@
-"""The whole flow: read -> clean -> segment -> tag -> rows, one document at a time.
+"""The whole flow: read -> clean -> segment -> tag -> records -> a run, one document at a time.
 
-`process_document` is the pure per-document function (a path in, compact rows out) that a
-process pool or Dask runs unchanged. `iter_results` streams documents through it; only the table
-stage (`sbtext.tables`) materialises DataFrames from the rows.
+`process_document` is the pure per-document function (a path in, typed passage records out) that
+a process pool or Dask runs unchanged. `iter_results` streams documents through it on the local
+engine; `collect_run` gathers what a run reports about itself (`run.json`, the documents and
+errors tables); `write_run` feeds a `sbtext.write.RunWriter` from either engine, on Dask from
+the workers themselves. Only the table stage (`sbtext.tables`) materialises DataFrames.
 """
 
 from __future__ import annotations
 
+import platform
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import pandas as pd
 from spacy.tokens import Span
 
+from sbtext import __version__
+from sbtext import tables as t
 from sbtext.clean import clean_document
 from sbtext.errors import DocumentError, Errors, SbtextError, SbtextWarning, Warnings
-from sbtext.nlp import load_nlp
+from sbtext.nlp import backend_of, load_nlp
 from sbtext.read import Job, find_jobs, read_document
-from sbtext.records import Document, DocumentMeta, Passage
+from sbtext.records import Document, DocumentMeta, Label, Passage, PassageRecord
 from sbtext.segment import passage_spans
-from sbtext.tag import Tagger, label_row
+from sbtext.tag import Tagger, format_cues
+from sbtext.write import Part, PartPlan, PartWriter, RunWriter
 
 Row = dict[str, Any]
 STAGES = ("read", "clean", "segment", "tag")
+Engine = Literal["local", "dask"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class DocResult:
     """The rows one document produced, and how long each stage took."""
 
     document: Row
-    passages: list[Row] = field(default_factory=list)
+    passages: list[PassageRecord] = field(default_factory=list)
     errors: list[Row] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -102,7 +110,8 @@ def process_document(
         t0 = time.perf_counter()
         kinds = [p.kind for p in passages]
         labels = tagger.tag_spans([p.text for p in passages], spans, kinds) if options.tag else [None] * len(passages)
-        rows = [_passage_row(doc, p, label_row(lab) if lab else {}) for p, lab in zip(passages, labels)]
+        source = doc.meta.source or doc.meta.doc_id
+        rows = [passage_record(source, p, label) for p, label in zip(passages, labels)]
         timings["tag"] = _lap(t0)
     except Exception as e:  # one document never stops a run: every failure is a row
         error = coded(e, path, stage)
@@ -162,25 +171,49 @@ def _unzip(pairs: Iterable[tuple[Passage, Span | None]]) -> tuple[list[Passage],
     return passages, spans
 
 
-def _passage_row(doc: Document, p: Passage, labels: Row) -> Row:
-    return {
-        "doc_id": p.doc_id,
-        "source": doc.meta.source or doc.meta.doc_id,
-        "page": p.page,
-        "page_index": p.page_index,
-        "passage_id": p.passage_id,
-        "paragraph": p.paragraph,
-        "kind": p.kind,
-        "section": p.section,
-        "char_start": p.char_start,
-        "char_end": p.char_end,
-        "text": p.text,
-        "context": p.context,
-        **labels,
+def passage_record(source: str, p: Passage, label: Label | None) -> PassageRecord:
+    """A passage of the document `source` with its label (None: not tagged) as one record."""
+    record = PassageRecord(
+        doc_id=p.doc_id,
+        source=source,
+        page=p.page,
+        page_index=p.page_index,
+        passage_id=p.passage_id,
+        paragraph=p.paragraph,
+        kind=p.kind,
+        section=p.section,
+        char_start=p.char_start,
+        char_end=p.char_end,
+        text=p.text,
+        context=p.context,
+    )
+    if label is not None:
+        record.update(label_columns(label))
+    return record
+
+
+def label_columns(label: Label) -> PassageRecord:
+    """A label as the flat columns of a passage record; cues grouped per label in `cues`."""
+    return {  # type: ignore[typeddict-item]  # the label's share of a record
+        "expectation": label.expectation,
+        "expectation_score": label.expectation_score,
+        "framing": label.framing,
+        "score_intrinsic": label.framing_scores.get("intrinsic", 0.0),
+        "score_instrumental": label.framing_scores.get("instrumental", 0.0),
+        "score_both": label.framing_scores.get("both", 0.0),
+        "purpose": label.purpose,
+        "purpose_start": label.purpose_start,
+        "purpose_end": label.purpose_end,
+        "purpose_category": label.purpose_category,
+        "spheres": ";".join(label.spheres),
+        "actors": ";".join(label.actors),
+        "goal_statement": label.goal_statement,
+        "cues": format_cues(label.cues),
+        "cue_offsets": label.cues,
     }
 
 
-def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[Row], status: str) -> Row:
+def _document_row(meta: DocumentMeta, doc: Document | None, rows: list[PassageRecord], status: str) -> Row:
     return {
         "doc_id": meta.doc_id,
         "path": meta.path,
@@ -238,3 +271,194 @@ def _process_job(job_options: tuple[Job, Options]) -> DocResult:
 
 ProgressHook = Callable[[DocResult], object]
 """Called after each document; whatever it returns is ignored (a progress bar's update, say)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads: files and folders, an optional manifest, and whether paths may leave it."""
+
+    paths: tuple[str | Path, ...]
+    manifest: str | Path | None = None
+    allow_outside: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        paths: str | Path | Iterable[str | Path],
+        manifest: str | Path | None = None,
+        *,
+        allow_outside: bool = False,
+    ) -> Inputs:
+        return cls(tuple([paths] if isinstance(paths, str | Path) else paths), manifest, allow_outside)
+
+    def jobs(self, options: Options) -> list[tuple[Job, Options]]:
+        found = find_jobs(self.paths, Path(self.manifest) if self.manifest else None, allow_outside=self.allow_outside)
+        return [(job, options) for job in found]
+
+
+def results_of(
+    inputs: Inputs, options: Options, *, n_process: int = 1, engine: Engine = "local"
+) -> Iterator[DocResult]:
+    """Every document's result with its passages, in input order, from the local engine or Dask."""
+    if engine == "dask":
+        from sbtext.distributed import map_jobs
+
+        return map_jobs(_process_job, inputs.jobs(options))
+    return iter_results(
+        inputs.paths, manifest=inputs.manifest, options=options, n_process=n_process, allow_outside=inputs.allow_outside
+    )
+
+
+def write_run(
+    writer: RunWriter,
+    inputs: Inputs,
+    options: Options,
+    *,
+    n_process: int = 1,
+    engine: Engine = "local",
+    on_document: ProgressHook | None = None,
+) -> dict[str, Any]:
+    """Stream every document into `writer` and finish it; returns the run manifest.
+
+    On Dask each partition is written where it runs (`sbtext.write.PartWriter`) and only its files
+    and table state come back, so `on_document` sees results without their passages.
+    """
+    if engine == "dask":
+        results = _dask_parts(writer, inputs, options)
+    else:
+        results = (_written(writer.add, result) for result in results_of(inputs, options, n_process=n_process))
+    run, documents, errors = collect_run(
+        inputs, options, results, n_process=n_process, engine=engine, on_result=on_document
+    )
+    writer.finish(documents, errors, run)
+    return run
+
+
+def _written(add: Callable[..., None], result: DocResult) -> DocResult:
+    if result.passages:
+        add(t.passage_frame(result.passages), titles={result.document["doc_id"]: str(result.document["title"])})
+    return result
+
+
+def _dask_parts(writer: RunWriter, inputs: Inputs, options: Options) -> Iterator[DocResult]:
+    from sbtext.distributed import map_partitions
+
+    plan = writer.plan()
+    for part, results in map_partitions(_write_part, inputs.jobs(options), plan):
+        writer.add_part(part)
+        yield from results
+
+
+def _write_part(index: int, jobs: list[tuple[Job, Options]], plan: PartPlan) -> tuple[Part, list[DocResult]]:
+    """Process and write one partition of a run where it runs; its results without the passages."""
+    results = []
+    writer = PartWriter(plan, index)
+    with writer as sink:
+        for job in jobs:
+            result = _written(sink.add, _process_job(job))
+            results.append(replace(result, passages=[]))
+    return writer.part(), results
+
+
+def collect_run(
+    inputs: Inputs,
+    options: Options,
+    results: Iterable[DocResult],
+    *,
+    n_process: int = 1,
+    engine: Engine = "local",
+    on_result: ProgressHook | None = None,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Go through every result, passing each to `on_result`; the run manifest, documents and errors."""
+    started = time.perf_counter()
+    tagger = tagger_for(options)
+    documents: list[Row] = []
+    errors: list[Row] = []
+    timings = dict.fromkeys(STAGES, 0.0)
+    first_with: dict[str, str] = {}  # sha256 -> path of the first document with that content
+    for result in results:
+        documents.append(result.document)
+        errors.extend(_duplicate_notes(result.document, first_with))
+        errors.extend(result.errors)
+        for stage, seconds in result.timings.items():
+            timings[stage] += seconds
+        if on_result:
+            on_result(result)
+    if not documents:
+        raise SbtextError(Errors.E056, inputs=", ".join(map(str, inputs.paths)) or "(no paths)")
+    timings["total"] = time.perf_counter() - started
+    run = run_info(tagger, documents, errors, timings, n_process=n_process, engine=engine)
+    return run, t.frame(documents, t.DOCUMENT_COLUMNS), t.frame(errors, t.ERROR_COLUMNS)
+
+
+def _duplicate_notes(document: Row, first_with: dict[str, str]) -> list[Row]:
+    """A W006 row when `document` has the same content as one read before it (nothing to say otherwise)."""
+    sha = str(document.get("sha256") or "")
+    if not sha:
+        return []
+    if sha not in first_with:
+        first_with[sha] = str(document["path"])
+        return []
+    note = SbtextWarning(Warnings.W006, path=str(document["path"]), first=first_with[sha])
+    return [
+        {
+            "doc_id": document["doc_id"],
+            "path": document["path"],
+            "stage": "read",
+            "code": note.code,
+            "page": "",
+            "message": note.message,
+        }
+    ]
+
+
+def run_info(
+    tagger: Tagger, documents: list[Row], errors: list[Row], timings: dict[str, float], *, n_process: int, engine: str
+) -> dict[str, Any]:
+    """The run manifest (`run.json`): versions, backend, codebook and models, inputs, counts, timings."""
+    import sklearn
+    import spacy
+
+    backend = backend_of(tagger.nlp)
+    return {
+        "sbtext_version": __version__,
+        "spacy_version": spacy.__version__,
+        "sklearn_version": sklearn.__version__,
+        "python": platform.python_version(),
+        "backend": {
+            "kind": backend.kind,
+            "name": backend.name,
+            "version": backend.version,
+            "lemmatizer": backend.lemmatizer,
+            "parser": backend.has_parser,
+        },
+        "codebook": {
+            "path": Path(tagger.codebook.path).name,
+            "name": tagger.codebook.name,
+            "sha256": tagger.codebook.sha256,
+        },
+        "models": {
+            "sha256": tagger.models.sha256,
+            "trained_on": (tagger.models.manifest or {}).get("training_files", {}),
+        },
+        "inputs": [
+            {
+                "doc_id": d["doc_id"],
+                "path": Path(d["path"]).name,
+                "sha256": d["sha256"],
+                "status": d["status"],
+                "page_numbering": d.get("page_numbering", ""),
+            }
+            for d in documents
+        ],
+        "counts": {
+            "documents": len(documents),
+            "failed": sum(d["status"] != "ok" for d in documents),
+            "pages": sum(d["n_pages"] for d in documents),
+            "passages": sum(d["n_passages"] for d in documents),
+            "expectations": sum(d["n_expectations"] for d in documents),
+            "errors": len(errors),
+        },
+        "options": {"n_process": n_process, "engine": engine},
+        "timings": {k: round(v, 4) for k, v in timings.items()},
+    }

@@ -1,15 +1,16 @@
 """The data spine: what travels between the stages, as frozen dataclasses.
 
-documents -> pages -> passages -> labels. A reader yields a `Document` whose pages hold `Block`s
-(visual lines for PDF, structural paragraphs for DOCX/HTML/XML); cleaning turns those into
-`Page`s with one clean text each; segmentation cuts that text into `Passage`s whose offsets point
-back into it; tagging gives each passage a `Label`.
+documents -> pages -> passages -> labels -> rows. A reader yields a `Document` whose pages hold
+`Block`s (visual lines for PDF, structural paragraphs for DOCX/HTML/XML); cleaning turns those
+into `Page`s with one clean text each; segmentation cuts that text into `Passage`s whose offsets
+point back into it; tagging gives each passage a `Label`; a passage with its label becomes a
+`PassageRecord`, the row the tables and the writers take.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypedDict, get_type_hints
 
 BlockKind = Literal["line", "paragraph", "heading", "bullet", "footnote", "table_cell", "table", "toc"]
 PassageKind = Literal["sentence", "heading", "bullet", "footnote", "table", "toc"]
@@ -119,7 +120,7 @@ class Passage:
     context: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """A codebook match: which rule fired, on which words, at which offsets of the passage."""
 
@@ -146,3 +147,52 @@ class Label:
     purpose_category: str = ""
     goal_statement: bool = False
     cues: tuple[Cue, ...] = ()
+
+
+class _PassageColumns(TypedDict):
+    """The columns of a passage record that every run fills, tagged or not."""
+
+    doc_id: str
+    source: str
+    page: str
+    page_index: int
+    passage_id: str
+    paragraph: int
+    kind: str
+    section: str
+    char_start: int
+    char_end: int
+    text: str
+    context: str
+
+
+class PassageRecord(_PassageColumns, total=False):
+    """One passage with its labels: a row of `passages.csv`, in the order of its columns.
+
+    The label keys are missing where a run does not tag (a concordance, blank annotation
+    records). `spheres` and `actors` are joined with ";"; `cue_offsets` stays a tuple of `Cue`s
+    until a file is written (`sbtext.write`), where it becomes JSON.
+    """
+
+    expectation: bool
+    expectation_score: float
+    framing: str
+    score_intrinsic: float
+    score_instrumental: float
+    score_both: float
+    purpose: str
+    purpose_start: int
+    purpose_end: int
+    purpose_category: str
+    spheres: str
+    actors: str
+    goal_statement: bool
+    cues: str
+    cue_offsets: tuple[Cue, ...]
+
+
+PASSAGE_TYPES: dict[str, type] = {
+    name: getattr(kind, "__origin__", kind) for name, kind in get_type_hints(PassageRecord).items()
+}
+"""The passage schema: each column of `passages.csv` and the Python type of its values."""
+PASSAGE_COLUMNS = list(PASSAGE_TYPES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,37 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
+from sbtext.records import PASSAGE_COLUMNS, PassageRecord
 
 TABLE_COLUMNS = ["Bron", "Verwachting van de sociale basis", "Waartoe moet dit dienen?"]
-PASSAGE_COLUMNS = [
-    "doc_id",
-    "source",
-    "page",
-    "page_index",
-    "passage_id",
-    "paragraph",
-    "kind",
-    "section",
-    "char_start",
-    "char_end",
-    "text",
-    "context",
-    "expectation",
-    "expectation_score",
-    "framing",
-    "score_intrinsic",
-    "score_instrumental",
-    "score_both",
-    "purpose",
-    "purpose_start",
-    "purpose_end",
-    "purpose_category",
-    "spheres",
-    "actors",
-    "goal_statement",
-    "cues",
-    "cue_offsets",
-]
 DOCUMENT_COLUMNS = [
     "doc_id",
     "path",
@@ -84,13 +56,18 @@ NO_PURPOSE = "–"  # beside an expectation that states no end of its own
 MIN_END_WORDS = 3
 
 
-def frame(rows: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+def frame(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
     """Rows as a DataFrame with the given columns first, in that order."""
     df = pd.DataFrame(list(rows))
     for column in columns:
         if column not in df.columns:
             df[column] = pd.Series(dtype="object")
     return df[columns + [c for c in df.columns if c not in columns]]
+
+
+def passage_frame(records: list[PassageRecord]) -> pd.DataFrame:
+    """Passage records as a DataFrame with the columns of `passages.csv`."""
+    return frame(records, PASSAGE_COLUMNS)
 
 
 def _key(text: str) -> str:
@@ -137,6 +114,26 @@ class TableBuilder:
             self._goals[source] = _prune_goals(self._goals[source], self.top)
         self._count(passages, expected)
 
+    def merge(self, other: TableBuilder) -> None:
+        """Take in a builder fed with the passages that follow this one's (the next partition of a run).
+
+        The same tables come out as if this builder had been fed those passages itself.
+        """
+        shift = self._n
+        for source, best in other._best.items():
+            self._best.setdefault(source, {})
+            self._goals.setdefault(source, [])
+            for order, row in sorted(best.values(), key=lambda x: x[0]):
+                self._keep(row, (*order[:-1], order[-1] + shift))
+        for source, goals in other._goals.items():
+            if goals:
+                shifted = [_Goal((*g.order[:-1], g.order[-1] + shift), g.row) for g in goals]
+                self._goals[source] = _prune_goals(self._goals[source] + shifted, self.top)
+        self._framing.update(other._framing)
+        self._purpose.update(other._purpose)
+        self._spheres.update(other._spheres)
+        self._n += other._n
+
     def _offer(self, row: dict[str, Any], n: int) -> None:
         """Keep the row if it is among the `top` strongest expectations of its source with distinct text."""
         score = row["expectation_score"]
@@ -148,6 +145,9 @@ class TableBuilder:
             row["char_start"],
             n,
         )
+        self._keep(row, order)
+
+    def _keep(self, row: dict[str, Any], order: tuple[Any, ...]) -> None:
         best, key = self._best[row["source"]], _key(row["text"])
         if key in best and best[key][0] <= order:
             return

@@ -142,7 +142,7 @@ def test_a_full_disk_is_exit_2_with_one_line_and_the_previous_output_kept(tmp_pa
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sbtext.stream.write_json", full)
+    monkeypatch.setattr("sbtext.write.files.write_json", full)
     result = CliRunner().invoke(app, ["analyze", str(ONE), "--out", str(out), "--force", "--quiet"])
     assert result.exit_code == 2 and "[E084]" in result.stderr and "No space left" in result.stderr
     assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 
@@ -126,6 +127,29 @@ def test_chunks_give_the_tables_of_all_passages_at_once(top, seed):
     builder = chunked(passages, top, seed)
     pd.testing.assert_frame_equal(builder.expectations_long(), expected)
     pd.testing.assert_frame_equal(t.expectations_long(passages, top=top), expected)
+    counts = reference_counts(passages)
+    pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
+    pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
+    pd.testing.assert_frame_equal(builder.spheres_by_framing(), counts["spheres"])
+
+
+def merged(passages: pd.DataFrame, top: int, seed: int) -> t.TableBuilder:
+    """Partitions fed to builders of their own (pickled, as from a worker), merged in order."""
+    rng, builder, start = random.Random(seed), t.TableBuilder(top), 0
+    while start < len(passages):
+        size = rng.randint(1, 150)
+        part = chunked(passages.iloc[start : start + size].reset_index(drop=True), top, seed)
+        builder.merge(pickle.loads(pickle.dumps(part)))
+        start += size
+    return builder
+
+
+@pytest.mark.parametrize("top", [1, 2, 5])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_merged_partitions_give_the_tables_of_all_passages_at_once(top, seed):
+    passages = synthetic(600, seed)
+    builder = merged(passages, top, seed)
+    pd.testing.assert_frame_equal(builder.expectations_long(), reference_long(passages, top))
     counts = reference_counts(passages)
     pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
     pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])

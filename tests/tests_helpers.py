@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from sbtext.segment import sentence_bounds
+from sbtext.write import OUTPUT_FILES
 
-# Every file `sbtext analyze --out` writes, as the README lists them.
-OUTPUTS = [
-    "passages.csv",
-    "documents.csv",
-    "expectations.csv",
-    "expectations_long.csv",
-    "framing_by_source.csv",
-    "purpose_by_source.csv",
-    "spheres_by_framing.csv",
-    "errors.csv",
-    "sbtext.xlsx",
-    "expectations.md",
-    "report.html",
-    "run.json",
-]
+# Every file `sbtext analyze --out` writes: the writer's own list.
+OUTPUTS = list(OUTPUT_FILES)
 
 
 def sentences(nlp, text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sbtext.api import analyze_to_dir
 from sbtext.errors import SbtextError
 from sbtext.export import write_xlsx
 from sbtext.labels import display_frame
+from sbtext.records import PASSAGE_TYPES
 
 # Byte for byte the same whichever path wrote them (the workbook and run.json carry times).
 SAME_BYTES = [name for name in OUTPUTS if name not in {"sbtext.xlsx", "run.json"}]
@@ -32,13 +34,17 @@ def sheets(path: Path) -> dict[str, list[list[object]]]:
     }
 
 
-def assert_same_outputs(memory: Path, streamed: Path) -> None:
+def assert_same_outputs(memory: Path, streamed: Path, *, engines: bool = False) -> None:
+    """The same files, byte for byte but for the workbook's and the manifest's times (and, with
+    `engines`, the engine the manifest names)."""
     names = SAME_BYTES + [n.replace(".csv", ".excel.csv") for n in SAME_BYTES if n.endswith(".csv")]
     for name in names:
         assert (streamed / name).read_bytes() == (memory / name).read_bytes(), name
     assert sheets(streamed / "sbtext.xlsx") == sheets(memory / "sbtext.xlsx")
     memory_run, streamed_run = (json.loads((f / "run.json").read_text(encoding="utf-8")) for f in (memory, streamed))
     assert memory_run.pop("timings").keys() == streamed_run.pop("timings").keys()
+    if engines:
+        assert memory_run.pop("options")["n_process"] == streamed_run.pop("options")["n_process"]
     assert streamed_run == memory_run
     assert sorted(p.name for p in streamed.iterdir()) == sorted(p.name for p in memory.iterdir())
 
@@ -122,7 +128,7 @@ def test_a_full_disk_while_finishing_leaves_the_previous_output_whole(tmp_path, 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sbtext.stream.write_xlsx", full)
+    monkeypatch.setattr("sbtext.write.files.write_xlsx", full)
     with pytest.raises(SbtextError, match=r"E084.*No space left"):
         analyze_to_dir(SAMPLE, out, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -170,3 +176,21 @@ def test_parquet_is_written_per_document_and_reads_back_whole(sample_analysis, t
     assert {p.name.split("=")[0] for p in (tmp_path / "parquet" / "passages").iterdir()} == {"doc_id"}
     assert len(pd.read_parquet(tmp_path / "parquet" / "documents.parquet")) == 5
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_readme_lists_every_output_file():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    cells = re.findall(r"^\| (`[^|]+)\|", readme, flags=re.MULTILINE)  # the first cell of a row
+    listed = {name for cell in cells for name in re.findall(r"`([^`]+)`", cell)}
+    assert set(OUTPUTS) <= listed
+
+
+def test_parquet_columns_have_the_types_of_the_schema(tmp_path):
+    import pyarrow.parquet as pq
+
+    analyze_to_dir(SAMPLE / "003_1914dd54163749e7.txt", tmp_path, parquet=True)
+    arrow = pq.read_table(tmp_path / "parquet" / "passages").schema
+    kinds = {int: "int64", float: "double", bool: "bool"}
+    for column, kind in PASSAGE_TYPES.items():
+        if column != "doc_id":  # the partition key reads back as a dictionary
+            assert str(arrow.field(column).type) == kinds.get(kind, "string"), column

@@ -8,7 +8,6 @@ passage further down and, for a PDF, to its page in the document.
 from __future__ import annotations
 
 import html
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from sbtext.charts import stacked_bars
 from sbtext.export import highlight
 from sbtext.labels import FRAMING, SPHERES, category
 from sbtext.labels import label as display
+from sbtext.records import Cue
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem;max-width:72rem;color:#222}
@@ -57,28 +57,6 @@ def passage_html(text: str, cues: list[tuple[int, int, str, str]]) -> str:
 
 
 END = "</body></html>\n"
-
-
-def report_html(
-    tables: dict[str, pd.DataFrame],
-    passages: pd.DataFrame,
-    documents: pd.DataFrame,
-    run: dict[str, Any],
-    *,
-    base: Path | None = None,
-) -> str:
-    """The whole report as one HTML string: `report_head`, each document's section, `END`."""
-    found = passages[passages["expectation"].astype(bool)] if not passages.empty else passages
-    sections = [
-        report_section(doc_id, _title(documents, doc_id), group)
-        for doc_id, group in found.groupby("doc_id", sort=False)
-    ]
-    return "\n".join([report_head(tables, documents, len(found), run, base=base), *sections, END])
-
-
-def _title(documents: pd.DataFrame, doc_id: Any) -> str:
-    title = documents.loc[documents["doc_id"] == doc_id, "title"]
-    return str(title.iloc[0]) if len(title) else ""
 
 
 def report_head(
@@ -211,5 +189,8 @@ def report_section(doc_id: Any, title: str, found: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def _cues(offsets: str | None) -> list[tuple[int, int, str, str]]:
-    return [tuple(c) for c in json.loads(offsets or "[]")]  # type: ignore[misc]
+def _cues(cues: object) -> list[tuple[int, int, str, str]]:
+    """A passage's cues as (start, end, label, rule); none for an untagged row."""
+    if not isinstance(cues, tuple | list):
+        return []
+    return [(c.start, c.end, c.label, c.rule) for c in cues if isinstance(c, Cue)]
