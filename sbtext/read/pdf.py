@@ -225,7 +225,14 @@ class _Line:
         """The glyph starts another line: another baseline, a step back, a wide gap."""
         last = self.last
         assert last is not None
-        size = max(min(self.high - self.low, 3 * (last.top - last.bottom)), glyph.top - glyph.bottom, 1.0)
+        # max(min(extent, 3 x last height), glyph height, 1), by comparisons (once per glyph)
+        size, tall, height = self.high - self.low, 3 * (last.top - last.bottom), glyph.top - glyph.bottom
+        if tall < size:
+            size = tall
+        if height > size:
+            size = height
+        if size < 1.0:
+            size = 1.0
         middle = (glyph.bottom + glyph.top) / 2
         if middle < self.low - 0.2 * size or middle > self.high + 0.2 * size:
             return not self._runs_vertically(last, glyph)
