@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from sbtext.export import workbook_passages
+
 FRAMING = {"intrinsic": "intrinsiek", "instrumental": "instrumenteel", "both": "beide", "none": "geen"}
 SPHERES = {"persoonlijk": "persoonlijk", "gemeenschappelijk": "gemeenschappelijk", "institutioneel": "institutioneel"}
 CATEGORIES = {
@@ -96,6 +98,9 @@ def workbook_sheets(
     sheets: dict[str, pd.DataFrame | Iterable[pd.DataFrame]] = {}
     for name, table in tables.items():
         title = SHEETS.get(name, name)
+        if name == "passages":
+            shown = workbook_passages([table] if isinstance(table, pd.DataFrame) else table)
+            table = pd.concat(list(shown), ignore_index=True) if isinstance(table, pd.DataFrame) else shown
         if isinstance(table, pd.DataFrame):
             sheets[title] = display_frame(table)
         else:
