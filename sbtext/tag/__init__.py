@@ -2,9 +2,10 @@
 
 - expectation: the model's calibrated probability, yes at the threshold recorded with the models
   (chosen for precision on whole documents, 0.5 for models without one), and only when a part of
-  the sociale basis is named in the passage (codebook rule 1, a hard gate after the model); the
-  cues that fed it are shown.
-- framing: the model's choice among intrinsic / instrumental / both, for expectations only.
+  the sociale basis is named in the passage (codebook rule 1, a hard gate: a passage that names
+  none scores 0 and the model is not asked); the cues that fed it are shown.
+- framing: the model's choice among intrinsic / instrumental / both, for expectations only; its
+  scores are written for every passage.
 - spheres and actors: the codebook's sphere lexicons name the actors; the spheres model adds a
   sphere the lexicon missed when it is confident (>= 0.5). Only expectations get spheres.
 - purpose: the rule-cut clause (sbtext.tag.purpose) or, for a goal statement, its goal phrase;
