@@ -577,6 +577,9 @@ def _assemble(page: Page, body: list[Block], notes: list[Block], style: Style = 
 TOC_ENTRY = re.compile(
     r"^(?P<title>.*?[^\W\d_].*?)\s*(?:\.{2,}|…+|(?:\s*\.\s*){3,})\s*(?P<page>\d{1,3}|[ivxlc]{1,6})\s*$", re.I
 )
+TOC_TAIL = re.compile(r"[.…]\s*(?:\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
+"""How every TOC_ENTRY ends (leader, page): tested first, since TOC_ENTRY backtracks for
+milliseconds on a long line of prose."""
 LEADERS = re.compile(r"\s*(?:\.\s*){3,}$")
 PAGE_REF = re.compile(r"^\s*(\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
 
@@ -707,7 +710,8 @@ def _overlaps(row: list[Block], line: Block) -> bool:
 def _is_toc_row(row: list[Block]) -> bool:
     cells = sorted(row, key=lambda b: b.x0 or 0.0)
     if len(cells) == 1:
-        return TOC_ENTRY.match(cells[0].text.strip()) is not None
+        text = cells[0].text.strip()
+        return TOC_TAIL.search(text) is not None and TOC_ENTRY.match(text) is not None
     first = " ".join(c.text for c in cells[:-1])
     return bool(PAGE_REF.match(cells[-1].text)) and any(ch.isalpha() for ch in first) and len(first) <= 150
 

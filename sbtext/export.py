@@ -122,6 +122,32 @@ EXCEL_CELL = 32_767
 CUT_MARKER = " [… ingekort: volledige tekst in de CSV]"
 
 
+WORKBOOK_OTHER_PASSAGES = 100_000
+"""Passages that are neither expectation nor goal statement shown on the workbook's passages sheet."""
+
+
+def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = None) -> Iterator[pd.DataFrame]:
+    """The passages the workbook shows: every expectation and goal statement, and the first
+    `others` other passages (`WORKBOOK_OTHER_PASSAGES`); a last row says how many more are in
+    `passages.csv`.
+
+    An archive of a million passages would fill a sheet row by row for minutes, and Excel opens
+    it slowly if at all; the CSV and Parquet hold every passage, and the workbook keeps the ones a
+    reader checks and filters.
+    """
+    left, left_out, columns = WORKBOOK_OTHER_PASSAGES if others is None else others, 0, []
+    for df in chunks:
+        columns = list(df.columns)
+        quoted = df["expectation"].astype(bool) | df["goal_statement"].astype(bool)
+        shown = quoted | ((~quoted).cumsum() <= left)
+        left -= min(int((~quoted).sum()), left)
+        left_out += int((~shown).sum())
+        yield df[shown]
+    if left_out:
+        note = f"[… nog {left_out} passages zonder verwachting of doel: zie passages.csv]"
+        yield pd.DataFrame({c: [note if c == "text" else None] for c in columns})
+
+
 class CellCutWarning(UserWarning):
     """Text cells were cut to fit Excel; the message says how many."""
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from sbtext import codebook
+from sbtext.export import workbook_passages
 
 # The codes come from `sbtext.codebook` (the one definition of each vocabulary); only their Dutch
 # words are written here, and the tests hold each table to its vocabulary.
@@ -99,6 +100,9 @@ def workbook_sheets(
     sheets: dict[str, pd.DataFrame | Iterable[pd.DataFrame]] = {}
     for name, table in tables.items():
         title = SHEETS.get(name, name)
+        if name == "passages":
+            shown = workbook_passages([table] if isinstance(table, pd.DataFrame) else table)
+            table = pd.concat(list(shown), ignore_index=True) if isinstance(table, pd.DataFrame) else shown
         if isinstance(table, pd.DataFrame):
             sheets[title] = display_frame(table)
         else:

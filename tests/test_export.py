@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
+import openpyxl
 import pandas as pd
 import pytest
 
-from sbtext.export import write_csv
+from sbtext.export import workbook_passages, write_csv, write_xlsx
 from sbtext.labels import label, workbook_sheets
 
 
@@ -74,3 +75,44 @@ def test_workbook_sheets_show_labels_and_keep_quotes(sample_analysis):
     quotes = sheets["citaten"]
     assert set(quotes["framing"].dropna()) <= {"intrinsiek", "instrumenteel", "beide", "geen"}
     assert quotes["citaat"].tolist() == tables["expectations_long"]["quote"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("expectation", "goal", "others", "shown", "note"),
+    [
+        # every expectation and goal statement stays; other passages up to the cap, in order
+        ([True, False, False, False], [False, False, True, False], 1, [0, 1, 2], 1),
+        ([False, False, False], [False, False, False], 0, [], 3),
+        ([False, True, False], [False, False, False], 5, [0, 1, 2], 0),
+    ],
+)
+def test_the_workbook_shows_expectations_goals_and_a_capped_number_of_others(expectation, goal, others, shown, note):
+    passages = pd.DataFrame(
+        {"text": [f"passage {i}" for i in range(len(expectation))], "expectation": expectation, "goal_statement": goal}
+    )
+    # in two chunks, as the streaming run reads them back: the cap counts over the chunks
+    chunks = list(workbook_passages([passages.iloc[:2], passages.iloc[2:]], others=others))
+    rows = pd.concat(chunks[:-1] if note else chunks)
+    assert rows["text"].tolist() == [f"passage {i}" for i in shown]
+    if note:
+        assert chunks[-1]["text"].tolist() == [f"[… nog {note} passages zonder verwachting of doel: zie passages.csv]"]
+        assert chunks[-1]["expectation"].isna().all()
+
+
+def test_the_workbook_of_an_archive_keeps_every_expectation_and_says_what_it_left_out(tmp_path, monkeypatch):
+    monkeypatch.setattr("sbtext.export.WORKBOOK_OTHER_PASSAGES", 3)
+    n = 50
+    passages = pd.DataFrame(
+        {
+            "text": [f"passage {i}" for i in range(n)],
+            "expectation": [i % 10 == 5 for i in range(n)],
+            "goal_statement": [i == 49 for i in range(n)],
+        }
+    )
+    path = tmp_path / "x.xlsx"
+    write_xlsx(workbook_sheets({"passages": iter([passages.iloc[:25], passages.iloc[25:]])}), path)
+    cells = [row[0] for row in openpyxl.load_workbook(path)["passages"].iter_rows(min_row=2, values_only=True)]
+    shown = [0, 1, 2, 5, 15, 25, 35, 45, 49]
+    assert cells == [f"passage {i}" for i in shown] + [
+        f"[… nog {n - len(shown)} passages zonder verwachting of doel: zie passages.csv]"
+    ]

@@ -157,9 +157,10 @@ def test_40000_repeated_lines_get_unique_ids_in_bounded_time(tmp_path, tag):
     path = hostile.repeated_lines(tmp_path)
     options = Options(spacy_model="blank", tag=tag)
     process_document(hostile.control_text(tmp_path), options=options)  # load the pipeline first
-    start = time.perf_counter()
+    # Processor time, not wall time: a bound on the work done, whatever else shares the cores.
+    start = time.process_time()
     result = process_document(path, options=options)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     ids = [p["passage_id"] for p in result.passages]
     assert len(ids) == 40_000 == len(set(ids))
     assert ids[1] == ids[0] + "-2" and ids[-1] == ids[0] + "-40000"  # the numbering ids always had

@@ -175,23 +175,32 @@ class _Line:
         self.last: _Glyph | None = None
         self.low = self.high = 0.0
         self.seen: dict[tuple[str, int], list[_Glyph]] = {}
+        self.rightmost = -math.inf  # the largest `left` among the glyphs seen
 
     def space(self, k: int) -> None:
         if self.glyphs and self.glyphs[-1].char != " ":
             self.glyphs.append(_Glyph(" ", 0.0, 0.0, 0.0, 0.0, k))
 
     def add(self, glyph: _Glyph) -> None:
+        # Comparisons rather than min() and max(): this runs once per glyph of the document.
         if self.last is None:
             self.low, self.high = glyph.bottom, glyph.top
         else:
-            self.low, self.high = min(self.low, glyph.bottom), max(self.high, glyph.top)
+            if glyph.bottom < self.low:
+                self.low = glyph.bottom
+            if glyph.top > self.high:
+                self.high = glyph.top
         self.last = glyph
         self.glyphs.append(glyph)
         self.seen.setdefault((glyph.char, round(glyph.left)), []).append(glyph)
+        if glyph.left > self.rightmost:
+            self.rightmost = glyph.left
 
     def is_overprint(self, glyph: _Glyph) -> bool:
         """The same character drawn again on (almost) the same spot: a bold effect. The letters
         of a ligature ("ff", "tt") follow each other with one shared box: they are not."""
+        if glyph.left - 3 > self.rightmost:  # the usual case, a glyph right of all seen: none is near
+            return False
         tolerance = 0.35 * (glyph.top - glyph.bottom)
         across = 0.35 * max(glyph.right - glyph.left, 0.1)
         x = round(glyph.left)
@@ -216,7 +225,14 @@ class _Line:
         """The glyph starts another line: another baseline, a step back, a wide gap."""
         last = self.last
         assert last is not None
-        size = max(min(self.high - self.low, 3 * (last.top - last.bottom)), glyph.top - glyph.bottom, 1.0)
+        # max(min(extent, 3 x last height), glyph height, 1), by comparisons (once per glyph)
+        size, tall, height = self.high - self.low, 3 * (last.top - last.bottom), glyph.top - glyph.bottom
+        if tall < size:
+            size = tall
+        if height > size:
+            size = height
+        if size < 1.0:
+            size = 1.0
         middle = (glyph.bottom + glyph.top) / 2
         if middle < self.low - 0.2 * size or middle > self.high + 0.2 * size:
             return not self._runs_vertically(last, glyph)

@@ -2,9 +2,10 @@
 
 - expectation: the model's calibrated probability, yes at the threshold recorded with the models
   (chosen for precision on whole documents, 0.5 for models without one), and only when a part of
-  the sociale basis is named in the passage (codebook rule 1, a hard gate after the model); the
-  cues that fed it are shown.
-- framing: the model's choice among intrinsic / instrumental / both, for expectations only.
+  the sociale basis is named in the passage (codebook rule 1, a hard gate: a passage that names
+  none scores 0 and the model is not asked); the cues that fed it are shown.
+- framing: the model's choice among intrinsic / instrumental / both, for expectations only; its
+  scores are written for every passage.
 - spheres and actors: the codebook's sphere lexicons name the actors; the spheres model adds a
   sphere the lexicon missed when it is confident (>= 0.5). Only expectations get spheres.
 - purpose: the rule-cut clause (sbtext.tag.purpose) or, for a goal statement, its goal phrase;
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +42,9 @@ __all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row
 UNTAGGED_KINDS = frozenset({"table", "toc"})
 UNTAGGED = Label(expectation=False, expectation_score=0.0, framing="none")
 BATCH = 256
+# Passages scored together: the models' fixed cost per call (input checks of some 50 estimators)
+# is spread over more rows; the labels do not depend on it.
+SCORE_BATCH = 4096
 
 
 class Tagger:
@@ -82,7 +87,7 @@ class Tagger:
     def tag_many(self, texts: Iterable[str]) -> Iterator[Label]:
         """Label texts as passages, in order, scoring them in batches."""
         docs = self.docs(texts)
-        while batch := list(islice(docs, BATCH)):
+        while batch := list(islice(docs, SCORE_BATCH)):
             yield from self.tag_docs(batch)
 
     def tag(self, text: str) -> Label:
@@ -111,84 +116,60 @@ class Tagger:
         unique = [i for i, key in enumerate(keys) if first.setdefault(key, i) == i]
         labels = [
             label
-            for k in range(0, len(unique), BATCH)
+            for k in range(0, len(unique), SCORE_BATCH)
             for label in self.tag_docs(
-                [items[i] for i in unique[k : k + BATCH]], cues=[cues[i] for i in unique[k : k + BATCH]]
+                [items[i] for i in unique[k : k + SCORE_BATCH]], cues=[cues[i] for i in unique[k : k + SCORE_BATCH]]
             )
         ]
         by_key = dict(zip((keys[i] for i in unique), labels))
         return [by_key[key] for key in keys]
 
     def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
+        """Label passages processed by this pipeline, each decision taken only where it counts."""
         cues = cue_spans_of(docs) if cues is None else cues
-        purposes = [choose_purpose(d, c, self.rules) for d, c in zip(docs, cues)]
-        goals = [find_goal(d, self.rules) for d in docs]
+        passages = [_Passage.of(doc, found, self.rules) for doc, found in zip(docs, cues)]
         m = self.models
         x = None
         if m.featurizer:
-            x = m.transform(features(docs, has_purpose=[p is not None for p in purposes], cues=cues))
-        named = np.array([names_the_basis(c) for c in cues], dtype=bool)
-        model = expectation_proba(m, x) if m.expectation else np.array([_rule_expectation(c) for c in cues])
-        # Rule 1 as a hard gate: a passage that names no part of the sociale basis scores 0.
-        expect = np.where(named, model, 0.0)
-        is_expectation = [bool(named[k]) and float(expect[k]) >= self.threshold for k in range(len(docs))]
-        framing = _framing_scores(m, x, cues)
-        spheres = m.spheres.predict_proba(x) if m.spheres else None
-        is_goal = [g is not None for g in goals]
-        if m.goal is not None:
-            is_goal = [bool(p >= 0.5) for p in positive_proba(m.goal, x)]
-        chosen = [_chosen(is_expectation[k], is_goal[k], purposes[k], goals[k]) for k in range(len(docs))]
-        texts = [doc.text[c.start : c.end] if c else "" for doc, c in zip(docs, chosen)]
-        # The purpose's own tokens in the passage, or its text where they do not align.
-        spans = [doc.char_span(c.start, c.end) or text if c else None for doc, c, text in zip(docs, chosen, texts)]
-        categories = iter(self.categories([s for s in spans if s is not None]))
-        return [
-            self._label(
-                doc,
-                is_expectation[k],
-                float(expect[k]),
-                framing[k],
-                cues[k],
-                spheres[k] if spheres is not None else None,
-                chosen[k],
-                texts[k],
-                is_goal[k],
-                next(categories) if spans[k] is not None else "",
-            )
-            for k, doc in enumerate(docs)
-        ]
+            x = m.transform(features(docs, has_purpose=[p.purpose is not None for p in passages], cues=cues))
+        self._decide_expectation(passages, x)
+        # Framing scores are written for every passage (the model's reading), framing itself
+        # only for expectations.
+        for p, framing in zip(passages, _framing_scores(m, x, cues)):
+            p.framing = framing
+        goal = positive_proba(m.goal, x) if m.goal is not None else None
+        for k, p in enumerate(passages):
+            p.is_goal = bool(goal[k] >= 0.5) if goal is not None else p.goal is not None
+        self._decide_spheres(passages, x)
+        self._decide_purpose(passages)
+        return [p.label() for p in passages]
 
-    def _label(
-        self,
-        doc: Doc | Span,
-        is_expectation: bool,
-        score: float,
-        framing: dict[str, float],
-        spans: list[Span],
-        sphere_proba: Any,
-        chosen: Purpose | None,
-        purpose: str,
-        is_goal: bool,
-        category: str,
-    ) -> Label:
-        offset = doc[0].idx if len(doc) else 0
-        cues = tuple(Cue(s.label_, s.id_, s.text, s.start_char - offset, s.end_char - offset) for s in spans)
-        if chosen:
-            cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
-        return Label(
-            expectation=is_expectation,
-            expectation_score=round(score, 4),
-            framing=max(framing, key=lambda f: framing[f]) if is_expectation else "none",
-            framing_scores={f: round(v, 4) for f, v in framing.items()},
-            spheres=self._spheres(spans, sphere_proba) if is_expectation else (),
-            actors=tuple(dict.fromkeys(s.text.lower() for s in spans if s.label_.startswith("sphere:"))),
-            purpose=purpose,
-            purpose_start=chosen.start if chosen else -1,
-            purpose_end=chosen.end if chosen else -1,
-            purpose_category=category,
-            goal_statement=is_goal,
-            cues=cues,
-        )
+    def _decide_expectation(self, passages: list[_Passage], x: Any) -> None:
+        """The model's (or the rules') score, only for passages that pass codebook rule 1: a
+        passage that names no part of the sociale basis scores 0 and is no expectation."""
+        named = [k for k, p in enumerate(passages) if p.names_basis]
+        if not named:
+            return
+        if self.models.expectation:
+            scores = expectation_proba(self.models, x[named])
+        else:
+            scores = np.array([_rule_expectation(passages[k].cues) for k in named])
+        for k, score in zip(named, scores):
+            passages[k].score = float(score)
+            passages[k].is_expectation = passages[k].score >= self.threshold
+
+    def _decide_spheres(self, passages: list[_Passage], x: Any) -> None:
+        """Spheres for expectations only: the lexicon's, plus the model's where it is confident."""
+        rows = [k for k, p in enumerate(passages) if p.is_expectation]
+        proba = self.models.spheres.predict_proba(x[rows]) if self.models.spheres and rows else [None] * len(rows)
+        for k, row in zip(rows, proba):
+            passages[k].spheres = self._spheres(passages[k].cues, row)
+
+    def _decide_purpose(self, passages: list[_Passage]) -> None:
+        """The purpose an expectation or goal statement shows, and its category."""
+        shown = [p for p in passages if p.choose()]
+        for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
+            p.category = category
 
     def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:
         found = {s.label_.split(":", 1)[1] for s in spans if s.label_.startswith("sphere:")}
@@ -207,6 +188,67 @@ class Tagger:
             x = self.models.transform(features(docs, has_purpose=[True] * len(docs)))
             return [str(c) for c in self.models.category.predict(x)]
         return [rule_category(cues) for cues in cue_spans_of(docs)]
+
+
+@dataclass
+class _Passage:
+    """One passage on its way to a label: what the rules found, then each decision as it is taken."""
+
+    doc: Doc | Span
+    cues: list[Span]
+    purpose: Purpose | None
+    goal: Purpose | None
+    names_basis: bool
+    score: float = 0.0
+    is_expectation: bool = False
+    framing: dict[str, float] = field(default_factory=dict)
+    is_goal: bool = False
+    spheres: tuple[str, ...] = ()
+    chosen: Purpose | None = None
+    category: str = ""
+
+    @classmethod
+    def of(cls, doc: Doc | Span, cues: list[Span], rules: PurposeRules) -> _Passage:
+        purpose = choose_purpose(doc, cues, rules)
+        return cls(doc, cues, purpose, find_goal(doc, rules), names_the_basis(cues))
+
+    def choose(self) -> Purpose | None:
+        """Settle the purpose the passage shows (see `_chosen`), once expectation and goal are known."""
+        self.chosen = _chosen(self.is_expectation, self.is_goal, self.purpose, self.goal)
+        return self.chosen
+
+    @property
+    def purpose_text(self) -> str:
+        chosen = self.chosen
+        return self.doc.text[chosen.start : chosen.end] if chosen else ""
+
+    def purpose_span(self) -> Span | str:
+        """The chosen purpose's own tokens in the passage, or its text where they do not align."""
+        chosen = self.chosen
+        span = self.doc.char_span(chosen.start, chosen.end) if chosen else None
+        return span or self.purpose_text
+
+    def label(self) -> Label:
+        offset = self.doc[0].idx if len(self.doc) else 0
+        cues = tuple(Cue(s.label_, s.id_, s.text, s.start_char - offset, s.end_char - offset) for s in self.cues)
+        chosen, purpose = self.chosen, self.purpose_text
+        if chosen:
+            cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
+        framing = self.framing
+        return Label(
+            expectation=self.is_expectation,
+            expectation_score=round(self.score, 4),
+            framing=max(framing, key=lambda f: framing[f]) if self.is_expectation else "none",
+            framing_scores={f: round(v, 4) for f, v in framing.items()},
+            spheres=self.spheres,
+            actors=tuple(dict.fromkeys(s.text.lower() for s in self.cues if s.label_.startswith("sphere:"))),
+            purpose=purpose,
+            purpose_start=chosen.start if chosen else -1,
+            purpose_end=chosen.end if chosen else -1,
+            purpose_category=self.category,
+            goal_statement=self.is_goal,
+            cues=cues,
+        )
 
 
 def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:

@@ -97,27 +97,27 @@ def features(
 ) -> pd.DataFrame:
     """One row per passage: lemmas, lower-case text and cue counts (`cues`: each passage's
     `cue_spans`, when the caller has them already)."""
-    rows = []
     cues = cues if cues is not None else cue_spans_of(docs)
+    lemmas, texts, numbers = [], [], []
     for k, doc in enumerate(docs):
-        spans = cues[k]
-        counts = cue_counts(spans)
         strings = doc.vocab.strings
         # Token attributes as arrays: creating a Token object per word costs more than the rest.
         values = cast(Any, doc).to_array([LEMMA, IS_ALPHA, ORTH]).tolist() if len(doc) else []  # Span has it too
-        row: dict[str, Any] = {
-            "lemmas": " ".join(strings[lemma].lower() for lemma, alpha, _ in values if alpha),
-            "text": doc.text.lower(),
-        }
-        row.update({f"cue_{name}": float(counts.get(name, 0)) for name in CUE_FEATURES})
-        row["has_purpose"] = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
-        row.update(_shape(doc, spans, [strings[orth] for _, _, orth in values]))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["lemmas", "text", *CUE_COLUMNS])
+        lemmas.append(" ".join(strings[lemma].lower() for lemma, alpha, _ in values if alpha))
+        texts.append(doc.text.lower())
+        counts = cue_counts(cues[k])
+        purpose = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
+        shape = _shape(doc, cues[k], [strings[orth] for _, _, orth in values])
+        numbers.append([float(counts.get(name, 0)) for name in CUE_FEATURES] + [purpose, *shape])
+    table = pd.DataFrame(np.array(numbers, dtype=float).reshape(len(docs), len(CUE_COLUMNS)), columns=CUE_COLUMNS)
+    table.insert(0, "text", texts)
+    table.insert(0, "lemmas", lemmas)
+    return table
 
 
-def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> dict[str, float]:
-    """Where the actors stand: with role words in one clause, at the start (as subject), how many."""
+def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> tuple[float, ...]:
+    """Where the actors stand (`SHAPE_COLUMNS` after has_purpose): with role words in one clause,
+    at the start (as subject), how many; and the passage's length."""
     first = doc[0].i if len(doc) else 0
     clause, clauses = 0, []
     for word in words:
@@ -125,13 +125,13 @@ def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> dict[str, fl
         clauses.append(clause)
     actors = [s for s in spans if s.label_ == "core" or s.label_.startswith("sphere:")]
     roles = {clauses[s.start - first] for s in spans if s.label_ in ROLE_CUES}
-    return {
-        "any_actor": float(bool(actors)),
-        "actor_and_role_in_one_clause": float(any(clauses[a.start - first] in roles for a in actors)),
-        "actor_opens": float(any(a.start - first <= 3 for a in actors)),
-        "n_actors": min(len(actors), 4) / 4,
-        "length": min(len(doc), 60) / 60,
-    }
+    return (
+        float(bool(actors)),
+        float(any(clauses[a.start - first] in roles for a in actors)),
+        float(any(a.start - first <= 3 for a in actors)),
+        min(len(actors), 4) / 4,
+        min(len(doc), 60) / 60,
+    )
 
 
 def make_featurizer() -> ColumnTransformer:
