@@ -31,6 +31,7 @@ import sys
 import time
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from sbtext.records import DocumentMeta  # noqa: E402
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "realdocs", ROOT / "corpora" / "sample", ROOT / "corpora" / "real")
 MIN_LINE_WORDS = 6
 LONG_PASSAGE = 1000
+RUNNING_LENGTH = 100
 N_EXAMPLES = 4
 
 # pdfium writes U+FFFE where a word was hyphenated at the end of a line (and joins the lines);
@@ -243,6 +245,7 @@ class DocQuality:
     punctuation_only: int = 0
     long_passages: int = 0
     examples: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sha256: str = ""
 
@@ -282,7 +285,7 @@ def compare(quality: DocQuality, path: Path, result: DocResult) -> None:
         compare_pdf(quality, path, rows)
     else:
         lines = source_lines(path, quality.fmt)
-        count_kept(quality, lines, word_stream(r["text"] for r in rows))
+        count_kept(quality, lines, word_stream(r["text"] for r in rows), page=1)
         quality.numbering = "index" if quality.n_pages > 1 else "one page"
     quality.numbering = str(document.get("page_numbering") or quality.numbering)
 
@@ -302,17 +305,41 @@ def compare_pdf(quality: DocQuality, path: Path, rows: list[dict[str, Any]]) -> 
             quality.unshown_passages += 1
             if len(quality.examples) < N_EXAMPLES:
                 quality.examples.append(f"p{index + 1}: {' '.join(missing[:3])}")
+    running = running_lines(texts)
     for i, text in enumerate(texts, start=1):
-        count_kept(quality, text.splitlines(), word_stream(by_page.get(i, [])))
+        lines = [line for line in text.splitlines() if running_key(line) not in running]
+        count_kept(quality, lines, word_stream(by_page.get(i, [])), page=i)
 
 
-def count_kept(quality: DocQuality, lines: Iterable[str], stream: str) -> None:
+def running_key(line: str) -> str:
+    """A line's words without its numbers: running heads differ only in their page number."""
+    return " ".join(w for w in MIXED.findall(normalise(line)) if not w.isdigit()) if len(line) <= RUNNING_LENGTH else ""
+
+
+def running_lines(texts: list[str]) -> set[str]:
+    """Running heads and feet: lines of at most 100 characters that, numbers aside, recur on
+    three pages of the document (two in a document of fewer than 12 pages).
+
+    They are not body text, whether sbtext keeps them or not. Three pages rather than a share of
+    them, because a bundle of documents carries each part's own running head on that part only.
+    """
+    pages: Counter[str] = Counter()
+    for text in texts:
+        pages.update({running_key(line) for line in text.splitlines()})
+    threshold = 2 if len(texts) < 12 else 3
+    return {key for key, n in pages.items() if key and n >= threshold}
+
+
+def count_kept(quality: DocQuality, lines: Iterable[str], stream: str, *, page: int) -> None:
     for line in lines:
         pattern = line_pattern(line)
         if pattern is None:
             continue
         quality.body_lines += 1
-        quality.kept_lines += bool(pattern.search(stream))
+        if pattern.search(stream):
+            quality.kept_lines += 1
+        else:
+            quality.lost.append(f"p{page}: {' '.join(line.split())}")
 
 
 # -- the corpus -----------------------------------------------------------------------------------
@@ -491,6 +518,14 @@ def backend_notice(options: Options) -> str:
     return backend_of(nlp).notice.capitalize()
 
 
+def print_lost(docs: list[DocQuality]) -> None:
+    """The body lines not found in the passages, per document, to read one by one."""
+    for d in docs:
+        if d.lost:
+            print(f"== {d.name}: {len(d.lost)} lost")
+            print("\n".join(f"   {line}" for line in d.lost))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path, help="more folders or files to measure")
@@ -499,6 +534,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-process", type=int, default=2)
     parser.add_argument("--spacy-model", default=None, help="as for sbtext analyze (default: what users get)")
     parser.add_argument("--only", action="store_true", help="measure only the folders given")
+    parser.add_argument("--lost", action="store_true", help="print each body line not found in the passages")
     args = parser.parse_args(argv)
     folders = [] if args.only else [f for f in DEFAULT_FOLDERS if f.is_dir()]
     folders += [f for f in args.folders if f.resolve() not in {g.resolve() for g in folders}]
@@ -506,6 +542,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     docs = measure_all(folders, options, args.n_process)
     seconds = time.perf_counter() - start
+    if args.lost:
+        print_lost(docs)
     write_report(args.out, args.section, section(args.section, docs, seconds, backend_notice(options), args.n_process))
     print("\n".join(totals(docs)))
     print(f"{len(docs)} documents in {seconds:.0f} s; report section {args.section!r} in {args.out}")

@@ -223,6 +223,25 @@ def test_line_is_kept(folder, name, words):
     assert pattern.search(stream)
 
 
+def test_two_text_columns_are_read_as_prose_not_table_rows():
+    """GALA p14 sets its actions in two narrow columns; each item is a bullet with its words whole."""
+    item = one(shared(GALA), "• VWS neemt deel aan het Nationaal Programma Leefbaarheid")
+    assert item["kind"] == "bullet"
+    assert "gezondheidsachterstanden voor de wijkgerichte, integrale aanpak" in item["text"]
+    assert not [p for p in passages(shared(GALA), 14) if p["kind"] == "table"]
+
+
+def test_a_word_broken_on_two_lines_in_a_row_keeps_both_parts():
+    page = " ".join(texts(shared(IZA), 5))
+    assert "mentale gezondheidsvaardigheden en achterliggende oorzaken van gezondheidsachterstanden zoals" in page
+
+
+def test_minus_sign_opens_a_list_item():
+    item = one(shared(GALA), "− stimuleren van gezond gedrag")
+    assert item["kind"] == "bullet"
+    assert item["context"].endswith("bijvoorbeeld langs de volgende sporen:")
+
+
 # -- lists, headings, long passages ------------------------------------------------------------------
 
 
