@@ -74,6 +74,19 @@ BULLET_LETTERS = {"o", "e"}
 CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}
 MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00ff\u2018-\u203a\u0152-\u0178]")
 HTML_DROP = ("script", "style", "noscript", "template", "svg", "head", "nav", "header", "footer", "aside")
+# What a browser does not show: fallback text of players and frames, inline text hidden by style.
+HTML_UNSHOWN = ("audio", "video", "object", "iframe")
+# Page chrome that is not body text, wherever a page puts it: landmarks by role, form controls,
+# skip links, cookie and consent banners, breadcrumbs and share bars (by id or class).
+CHROME_XPATH = (
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search' or @role='dialog']"
+    " | //form | //button | //select | //label | //dialog"
+    " | //*[self::span or self::a or self::em or self::strong][re:test(@style, 'display\\s*:\\s*none', 'i')]"
+    " | //a[starts-with(@href, '#')][contains(translate(., 'SKIPNARHOUD', 'skipnarhoud'), 'naar')"
+    " or contains(translate(., 'SKIP', 'skip'), 'skip')]"
+    " | //*[re:test(concat(@id, ' ', @class), '(^|[ _-])(cookie|consent|gdpr|skiplink|skip-link|breadcrumb|"
+    "breadcrumbs|kruimelpad|share(?!d)|social|deel-deze)', 'i')]"
+)
 HTML_BLOCKS = {
     *("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th"),
     *("table", "section", "article", "main", "blockquote", "pre", "figcaption", "caption", "address", "hr"),
@@ -189,25 +202,34 @@ def source_lines(path: Path, fmt: str) -> list[str]:
     """The lines of an HTML, XML or text source after stripping markup."""
     text = decode_text(path, path.read_bytes())[0]
     # Markdown marks are punctuation to the comparison, except link targets and tags.
-    text = markup_text(text) if fmt in ("html", "xml") else re.sub(r"<[^>]+>|\]\([^)]*\)", "", text)
-    return [repair_mojibake(line) for line in text.splitlines()]
+    if fmt not in ("html", "xml"):
+        text = re.sub(r"<[^>]+>|\]\([^)]*\)", "", text)
+        return [repair_mojibake(line) for line in text.splitlines()]
+    text, links = markup_text(text)
+    return [repair_mojibake(line) for line in text.splitlines() if " ".join(line.split()) not in links]
 
 
-def markup_text(source: str) -> str:
-    """The text of a page with a line break at every block element; scripts and chrome left out.
+def markup_text(source: str) -> tuple[str, set[str]]:
+    """The text of a page with a line break at every block element; scripts and chrome left out;
+    and the texts of its links, so that a line that is a link and nothing else (a menu entry, the
+    title of a teaser for another page) can be told apart from body text.
 
     Whatever stands before the first tag (a mangled byte-order mark) and the XML declaration go.
     """
     source = re.sub(r"^<\?xml[^>]*\?>", "", source[max(source.find("<"), 0) :])
     parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     root = html.document_fromstring(source, parser=parser)
-    for element in list(root.iter(*HTML_DROP)):
+    for element in list(root.iter(*HTML_DROP, *HTML_UNSHOWN)):
         if element.getparent() is not None:
             element.drop_tree()
+    for element in root.xpath(CHROME_XPATH, namespaces={"re": "http://exslt.org/regular-expressions"}):
+        if element.getparent() is not None:
+            element.drop_tree()
+    links = {" ".join(a.text_content().split()) for a in root.iter("a")}
     for element in root.iter(*HTML_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         element.text = "\n" + (element.text or "")
-    return "".join(str(t) for t in root.itertext())
+    return "".join(str(t) for t in root.itertext()), links
 
 
 def repair_mojibake(line: str) -> str:

@@ -242,6 +242,22 @@ def test_minus_sign_opens_a_list_item():
     assert item["context"].endswith("bijvoorbeeld langs de volgende sporen:")
 
 
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("reg_flever_zorgzaam_flevoland_project.html", "In de tweede aflevering van de podcast ZorgZamen praat host"),
+        ("mun_almere_wijkteams_ontmoeting.html", "Wil je iets bijdragen aan de wijk?"),
+    ],
+)
+def test_web_page_prose_that_trafilatura_leaves_out_is_kept(name, start):
+    assert one(shared(name), start)["kind"] == "sentence"
+
+
+def test_web_page_breadcrumbs_stay_out():
+    path = shared("nat_sociaalwerknl_financiering_iza_azwa_2025.html")
+    assert not [t for t in texts(path) if "»" in t]
+
+
 # -- lists, headings, long passages ------------------------------------------------------------------
 
 
