@@ -88,6 +88,12 @@ STAMPED_DATE = re.compile(rf"^\s*{DATE.pattern}\s*$", re.I)
 KENMERK = re.compile(r"\b([0-9]{5,}(?:-[0-9A-Z]+)+|[A-Z]{2,}[-/ ]?\d{3,}[-/0-9A-Z]*)\b")
 CONJUNCTIONS = {"en", "of", "tot", "en/of", "noch", "dan", "als", "c.q."}
 ACRONYM = re.compile(r"^(?:[A-Z][a-z]{1,2}|[A-Z]{2,}[a-z]?|.*\d.*)$")
+# A bullet drawn from a symbol font's private-use area (Word's Symbol bullet is U+F0B7): it
+# shows as a box or nothing outside that font, so the item opens with "•" instead.
+PRIVATE_BULLET = re.compile(r"^[\uf000-\uf8ff]\s*")
+# A footnote number set at body size between a word and the next sentence, without spaces
+# ("samengebracht3Het gaat om"): the number leaves the text, as a raised marker does.
+GLUED_MARKER = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}([A-ZÀ-Ý][a-zà-ÿ])")
 SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
 
 
@@ -413,7 +419,7 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
     """Join wrapped lines into paragraphs, bullet items and headings."""
     current = ""
     kind: BlockKind = "paragraph"
-    texts = [b.text.replace("\u00ad", "").rstrip() for b in lines]
+    texts = [GLUED_MARKER.sub(r" \1", b.text.replace("\u00ad", "")).rstrip() for b in lines]
     gaps = _gaps(lines)
     following = _next_texts(texts)
     pending = ""  # a bullet glyph printed alone before its item
@@ -562,7 +568,7 @@ def _assemble(page: Page, body: list[Block], notes: list[Block], style: Style = 
     parts += [(t, "footnote") for t, _ in _footnote_texts(notes)]
     text, spans = "", []
     for part, kind in parts:
-        part = part.replace(SOFT_HYPHEN, "-")
+        part = PRIVATE_BULLET.sub("• ", part.replace(SOFT_HYPHEN, "-"))
         if not any(c.isalnum() for c in part):
             continue  # a stray bullet, rule or ornament: no words to read
         if text:

@@ -292,3 +292,14 @@ def test_word_broken_twice_in_a_row_keeps_both_parts():
         "Preventie | en gezondheidsachterstanden",
         "zoals schulden",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("middelen samengebracht3Het gaat om:", "middelen samengebracht Het gaat om:"),
+        ("de COVID19-regeling en mp3 Speler", "de COVID19-regeling en mp3 Speler"),
+    ],
+)
+def test_footnote_number_between_a_word_and_a_sentence_leaves(line, text):
+    assert clean_document(doc_of((placed(line, 0.3),))).pages[0].text == text

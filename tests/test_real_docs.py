@@ -186,7 +186,6 @@ def test_words_are_whole_and_single(folder, name, page, whole, broken):
     assert whole in on_page
 
 
-@xfail("a footnote number stays glued to its word ('samengebracht3 Het gaat om')")
 def test_footnote_marker_is_split_from_its_word():
     on_page = " ".join(texts(real(VWS_BRIEF), 4))
     assert "samengebracht3" not in on_page
@@ -283,18 +282,16 @@ def test_bullets_are_never_alone_in_the_akkoord():
     assert punctuation_only(shared(IZA)) == []
 
 
-@xfail("the item after a bullet is a sentence without its lead-in")
 def test_bullet_item_keeps_its_lead_in():
-    item = one(shared(IZA), "Partijen verwachten dat de uitvoering van de werkagenda")
+    item = one(shared(IZA), "• Partijen verwachten dat de uitvoering van de werkagenda")
     assert item["kind"] == "bullet"
     assert item["context"] == "Die werkagenda heeft een aantal kenmerken:"
 
 
-@xfail("the private-use bullet U+F0B7 is not seen: items are glued into one passage")
 def test_private_use_bullet_starts_an_item():
     path = shared("reg_ggd_flevoland_kadernota_2025.pdf")
     assert not [t for t in texts(path) if "\uf0b7" in t]
-    assert one(path, "Rond de landelijke ontwikkelingen is nog onduidelijk")["kind"] == "bullet"
+    assert one(path, "• Rond de landelijke ontwikkelingen is nog onduidelijk")["kind"] == "bullet"
 
 
 def test_heading_is_a_passage_of_its_own():
