@@ -602,7 +602,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     toc = [r for r in rows if _is_toc_row(r)]
     toc = toc if len(toc) >= 3 else []
     flowing = _flowing_lines(lines)
-    multi = [r for r in rows if len(r) >= 2 and r not in toc and sum(id(c) in flowing for c in r) < 2]
+    multi = [r for r in rows if len(r) >= 2 and r not in toc and not _prose_row(r, flowing)]
     tabular = [r for r in multi if sum(len(c.text.split()) >= 6 for c in r) <= 1]
     if len(tabular) * 2 < len(multi):
         tabular = []  # mostly prose side by side: columns of text, not a table
@@ -641,6 +641,14 @@ def _flowing_lines(lines: list[Block]) -> set[int]:
         if _column_step(a, b):
             flowing.update((id(a), id(b)))
     return flowing
+
+
+def _prose_row(row: list[Block], flowing: set[int]) -> bool:
+    """Lines side by side that are no table row: two columns of running text, or one column of
+    running text with bold labels beside it (a label column: "Doel(en)", "Beleidsinstrument(en)")."""
+    n_flowing = sum(id(c) in flowing for c in row)
+    labels = all(c.bold and len(c.text.split()) <= 4 for c in row if id(c) not in flowing)
+    return n_flowing >= 2 or (n_flowing == 1 and labels)
 
 
 def _column_step(a: Block, b: Block) -> bool:

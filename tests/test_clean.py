@@ -90,8 +90,8 @@ def placed(text: str, top: float, x0: float = 0.1, **style: object) -> Block:
             ),
             [
                 ("paragraph", "Gemeenten zorgen voor:"),
-                ("bullet", "\uf0b7respijtzorg voor mantelzorgers;"),
-                ("bullet", "\uf0b7een vrijwilligerssteunpunt."),
+                ("bullet", "• respijtzorg voor mantelzorgers;"),
+                ("bullet", "• een vrijwilligerssteunpunt."),
             ],
         ),
         (

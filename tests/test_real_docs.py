@@ -155,9 +155,6 @@ def test_at_most_one_percent_of_passages_hold_a_word_pdfium_does_not_show(name):
             1,
             "afspraken vastgelegd",
             "afspra ken",
-            marks=xfail(
-                "a label column beside the text makes each line a table row ('Beleidsinstrument(en) | vastgelegd')"
-            ),
         ),
         pytest.param(SHARED, IZA, 5, "zorgprofessionals", "zorgpro fessionals"),
         pytest.param(SHARED, IZA, 21, "transformatiemiddelen", "transforma tie"),
