@@ -354,7 +354,6 @@ def test_letter_record_has_date_and_kenmerk(name, field, value):
         pytest.param(
             SPUK_BRIEF,
             "Wijziging SPUK IZA en Brede SPUK",
-            marks=xfail("Bron is the file name, and the title read from 'Betreft' has 'B rede'"),
         ),
         pytest.param(
             VWS_BRIEF,
