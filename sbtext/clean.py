@@ -343,7 +343,8 @@ def repair_hyphen(left: str, right: str) -> str:
     number ("Wmo-" + "voorziening", "2023-" + "2026").
     """
     stem = left.rstrip()[:-1]
-    word = stem.split()[-1] if stem.split() else ""
+    # The part after the word's last hyphen decides: "CO2-reduc-" + "tie" is one broken word.
+    word = stem.split()[-1].split("-")[-1] if stem.split() else ""
     nxt = right.lstrip()
     first = nxt.split()[0] if nxt.split() else ""
     if first.lower().strip(",.;:") in CONJUNCTIONS:

@@ -17,6 +17,8 @@ from sbtext.records import Block, Document, DocumentMeta, Page
         ("een Wmo\x02", "voorziening", "een Wmo-voorziening"),
         ("in Noord\x02", "Holland", "in Noord-Holland"),
         ("de periode 2023\x02", "2026", "de periode 2023-2026"),
+        ("een CO2-reduc\x02", "tie van 55%", "een CO2-reductie van 55%"),
+        ("de 45-minu\x02", "tennorm", "de 45-minutennorm"),
     ],
 )
 def test_repair_hyphen(left, right, joined):
