@@ -1,6 +1,6 @@
 """Reading quality: how much of what a document shows ends up, unbroken, in sbtext's passages.
 
-Usage: python bench/ingest_quality.py [FOLDER ...] [--out bench/INGEST.md] [--section after]
+Usage: python bench/ingest_quality.py [FOLDER ...] [--out bench/INGEST.md] [--section after] [--lost]
 
 Every document of `../shared/realdocs` (when present), `corpora/sample`, `corpora/real` and the
 folders given goes through `sbtext.process_document` (reading, cleaning, segmentation; no tagging),
@@ -10,9 +10,10 @@ so the figures are those of what users get. Measured per document and in total:
   (`get_text_range`) does not contain, after lower-casing, NFKC and splitting on punctuation;
   a word joined across pdfium's line-end hyphen (U+FFFE), a soft hyphen or a hyphen at a line
   break counts as shown, with or without its hyphen;
-- kept lines: the share of body lines (pdfium lines with six words or more for PDFs; for HTML,
-  XML and text the lines of the source after stripping markup) whose words all appear, in order,
-  in the passages of the same page;
+- kept lines: the share of body lines (pdfium lines with six words or more for PDFs, running
+  heads and feet left out; for HTML, XML and text the lines of the source after stripping markup
+  and, on web pages, chrome) whose words all appear, in order, in the passages of the same page;
+  `--lost` prints the body lines that do not;
 - punctuation-only passages, passages over 1,000 characters, documents not read (error code),
   and how pages were numbered.
 
@@ -508,11 +509,22 @@ Written by `make ingest-quality` (`python bench/ingest_quality.py [FOLDER ...] -
   the passage. pdfium's own text now and then runs two table cells together ("ZutphenApeldoorn");
   a passage that keeps them apart then counts against sbtext too, so a few such passages remain
   however well a document is read.
-- **body lines kept**: lines of six words or more (pdfium's lines of the page for a PDF; for HTML,
-  XML and text the lines of the source with markup, scripts and `nav`/`header`/`footer`/`aside`
-  stripped, mojibake undone) whose words all appear, in order, in the passages of that page. The
-  first and last word may be part of a longer word (hyphenation repaired across lines). Navigation
-  and cookie text inside the body of a web page counts as a line, so web pages cannot reach 100%.
+- **body lines kept**: lines of six words or more whose words all appear, in order, in the
+  passages of that page. The first and last word may be part of a longer word (hyphenation
+  repaired across lines). What counts as a body line:
+  - PDF: pdfium's lines of the page, except running heads and feet: a line of at most 100
+    characters that, its numbers left out, recurs on three pages of the document (on two in a
+    document of fewer than 12 pages). Such a line is page furniture whether sbtext keeps it or
+    not; a body sentence repeated word for word on three pages is left out with them.
+  - Web pages: the text a reader sees as the page's content. Left out: scripts, styles and what a
+    browser does not show (`noscript`, `template`, player and frame fallback text, inline text
+    hidden with `display: none`), the landmarks `nav`, `header`, `footer`, `aside` and any element
+    with `role` navigation, banner, contentinfo, search or dialog; forms and their controls
+    (`form`, `button`, `select`, `label`); skip links; blocks whose id or class marks a cookie or
+    consent bar, a breadcrumb trail or a share bar; and lines that are the whole text of a link
+    (menu entries, titles of teasers for other pages, "more" lists). Teaser descriptions and
+    other chrome that carries none of these marks still count, so web pages stay below 100%.
+  - XML and text: the lines of the source with markup stripped, mojibake undone.
 - **punctuation only**, **over 1,000 characters**: passages with no letter or digit, and longer
   passages, out of all passages read.
 - **numbering**: the document record's `page_numbering` when sbtext writes one; otherwise `labels`

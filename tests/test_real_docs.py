@@ -27,7 +27,17 @@ SHARED = ROOT.parent / "shared" / "realdocs"
 SAMPLE = ROOT / "corpora" / "sample"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_quality import DocQuality, line_pattern, measure, pdf_pages, shown_words, unshown, word_stream  # noqa: E402
+from ingest_quality import (  # noqa: E402
+    DocQuality,
+    line_pattern,
+    measure,
+    pdf_pages,
+    running_lines,
+    shown_words,
+    source_lines,
+    unshown,
+    word_stream,
+)
 
 VWS_BRIEF = "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"
 SPUK_BRIEF = "nat_vws_spuk_iza_brede_spuk_mandaatgemeente_2025.pdf"
@@ -115,6 +125,27 @@ def test_no_real_passage_is_punctuation_only():
 
 def test_at_most_half_a_percent_of_real_passages_are_over_1000_characters():
     assert total("long_passages") <= 0.005 * total("n_passages")
+
+
+# -- what the report counts as body text ----------------------------------------------------------
+
+
+def test_running_heads_are_no_body_lines():
+    topics = ["buurthuizen", "mantelzorg", "vrijwilligers", "sport", "wonen", "schulden"] * 2
+    pages = [f"{n} | GALA – Gezond en Actief Leven Akkoord\nDeze pagina gaat over {t}." for n, t in enumerate(topics)]
+    assert running_lines(pages) == {"gala gezond en actief leven akkoord"}
+
+
+def test_web_page_chrome_is_no_body_line(tmp_path):
+    body = "De gemeente vraagt vrijwilligers en buren om samen het buurthuis open te houden."
+    page = f"""<html><body><div role="navigation"><p>Home en alle onderwerpen van deze gemeente op een rij</p></div>
+<div class="cookie-banner"><p>Deze website gebruikt cookies om het gebruik van de site te meten.</p></div>
+<main><p>{body}</p><p><a href="/nieuws/1">Nieuws over de buurthuizen in alle wijken van de stad</a></p>
+<form><label>Vul hier uw e-mailadres in voor de nieuwsbrief van de gemeente</label></form></main></body></html>"""
+    path = tmp_path / "pagina.html"
+    path.write_text(page, encoding="utf-8")
+    lines = [" ".join(line.split()) for line in source_lines(path, "html") if line.strip()]
+    assert lines == [body]
 
 
 # -- words as printed -------------------------------------------------------------------------------
