@@ -1,6 +1,6 @@
 """Reading quality: how much of what a document shows ends up, unbroken, in sbtext's passages.
 
-Usage: python bench/ingest_quality.py [FOLDER ...] [--out bench/INGEST.md] [--section after]
+Usage: python bench/ingest_quality.py [FOLDER ...] [--out bench/INGEST.md] [--section after] [--lost]
 
 Every document of `../shared/realdocs` (when present), `corpora/sample`, `corpora/real` and the
 folders given goes through `sbtext.process_document` (reading, cleaning, segmentation; no tagging),
@@ -10,9 +10,10 @@ so the figures are those of what users get. Measured per document and in total:
   (`get_text_range`) does not contain, after lower-casing, NFKC and splitting on punctuation;
   a word joined across pdfium's line-end hyphen (U+FFFE), a soft hyphen or a hyphen at a line
   break counts as shown, with or without its hyphen;
-- kept lines: the share of body lines (pdfium lines with six words or more for PDFs; for HTML,
-  XML and text the lines of the source after stripping markup) whose words all appear, in order,
-  in the passages of the same page;
+- kept lines: the share of body lines (pdfium lines with six words or more for PDFs, running
+  heads and feet left out; for HTML, XML and text the lines of the source after stripping markup
+  and, on web pages, chrome) whose words all appear, in order, in the passages of the same page;
+  `--lost` prints the body lines that do not;
 - punctuation-only passages, passages over 1,000 characters, documents not read (error code),
   and how pages were numbered.
 
@@ -31,6 +32,7 @@ import sys
 import time
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +56,7 @@ from sbtext.records import DocumentMeta  # noqa: E402
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "realdocs", ROOT / "corpora" / "sample", ROOT / "corpora" / "real")
 MIN_LINE_WORDS = 6
 LONG_PASSAGE = 1000
+RUNNING_LENGTH = 100
 N_EXAMPLES = 4
 
 # pdfium writes U+FFFE where a word was hyphenated at the end of a line (and joins the lines);
@@ -72,6 +75,19 @@ BULLET_LETTERS = {"o", "e"}
 CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}
 MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00ff\u2018-\u203a\u0152-\u0178]")
 HTML_DROP = ("script", "style", "noscript", "template", "svg", "head", "nav", "header", "footer", "aside")
+# What a browser does not show: fallback text of players and frames, inline text hidden by style.
+HTML_UNSHOWN = ("audio", "video", "object", "iframe")
+# Page chrome that is not body text, wherever a page puts it: landmarks by role, form controls,
+# skip links, cookie and consent banners, breadcrumbs and share bars (by id or class).
+CHROME_XPATH = (
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search' or @role='dialog']"
+    " | //form | //button | //select | //label | //dialog"
+    " | //*[self::span or self::a or self::em or self::strong][re:test(@style, 'display\\s*:\\s*none', 'i')]"
+    " | //a[starts-with(@href, '#')][contains(translate(., 'SKIPNARHOUD', 'skipnarhoud'), 'naar')"
+    " or contains(translate(., 'SKIP', 'skip'), 'skip')]"
+    " | //*[re:test(concat(@id, ' ', @class), '(^|[ _-])(cookie|consent|gdpr|skiplink|skip-link|breadcrumb|"
+    "breadcrumbs|kruimelpad|share(?!d)|social|deel-deze)', 'i')]"
+)
 HTML_BLOCKS = {
     *("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th"),
     *("table", "section", "article", "main", "blockquote", "pre", "figcaption", "caption", "address", "hr"),
@@ -187,25 +203,34 @@ def source_lines(path: Path, fmt: str) -> list[str]:
     """The lines of an HTML, XML or text source after stripping markup."""
     text = decode_text(path, path.read_bytes())[0]
     # Markdown marks are punctuation to the comparison, except link targets and tags.
-    text = markup_text(text) if fmt in ("html", "xml") else re.sub(r"<[^>]+>|\]\([^)]*\)", "", text)
-    return [repair_mojibake(line) for line in text.splitlines()]
+    if fmt not in ("html", "xml"):
+        text = re.sub(r"<[^>]+>|\]\([^)]*\)", "", text)
+        return [repair_mojibake(line) for line in text.splitlines()]
+    text, links = markup_text(text)
+    return [repair_mojibake(line) for line in text.splitlines() if " ".join(line.split()) not in links]
 
 
-def markup_text(source: str) -> str:
-    """The text of a page with a line break at every block element; scripts and chrome left out.
+def markup_text(source: str) -> tuple[str, set[str]]:
+    """The text of a page with a line break at every block element; scripts and chrome left out;
+    and the texts of its links, so that a line that is a link and nothing else (a menu entry, the
+    title of a teaser for another page) can be told apart from body text.
 
     Whatever stands before the first tag (a mangled byte-order mark) and the XML declaration go.
     """
     source = re.sub(r"^<\?xml[^>]*\?>", "", source[max(source.find("<"), 0) :])
     parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     root = html.document_fromstring(source, parser=parser)
-    for element in list(root.iter(*HTML_DROP)):
+    for element in list(root.iter(*HTML_DROP, *HTML_UNSHOWN)):
         if element.getparent() is not None:
             element.drop_tree()
+    for element in root.xpath(CHROME_XPATH, namespaces={"re": "http://exslt.org/regular-expressions"}):
+        if element.getparent() is not None:
+            element.drop_tree()
+    links = {" ".join(a.text_content().split()) for a in root.iter("a")}
     for element in root.iter(*HTML_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         element.text = "\n" + (element.text or "")
-    return "".join(str(t) for t in root.itertext())
+    return "".join(str(t) for t in root.itertext()), links
 
 
 def repair_mojibake(line: str) -> str:
@@ -243,6 +268,7 @@ class DocQuality:
     punctuation_only: int = 0
     long_passages: int = 0
     examples: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sha256: str = ""
 
@@ -282,7 +308,7 @@ def compare(quality: DocQuality, path: Path, result: DocResult) -> None:
         compare_pdf(quality, path, rows)
     else:
         lines = source_lines(path, quality.fmt)
-        count_kept(quality, lines, word_stream(r["text"] for r in rows))
+        count_kept(quality, lines, word_stream(r["text"] for r in rows), page=1)
         quality.numbering = "index" if quality.n_pages > 1 else "one page"
     quality.numbering = str(document.get("page_numbering") or quality.numbering)
 
@@ -302,17 +328,41 @@ def compare_pdf(quality: DocQuality, path: Path, rows: list[dict[str, Any]]) -> 
             quality.unshown_passages += 1
             if len(quality.examples) < N_EXAMPLES:
                 quality.examples.append(f"p{index + 1}: {' '.join(missing[:3])}")
+    running = running_lines(texts)
     for i, text in enumerate(texts, start=1):
-        count_kept(quality, text.splitlines(), word_stream(by_page.get(i, [])))
+        lines = [line for line in text.splitlines() if running_key(line) not in running]
+        count_kept(quality, lines, word_stream(by_page.get(i, [])), page=i)
 
 
-def count_kept(quality: DocQuality, lines: Iterable[str], stream: str) -> None:
+def running_key(line: str) -> str:
+    """A line's words without its numbers: running heads differ only in their page number."""
+    return " ".join(w for w in MIXED.findall(normalise(line)) if not w.isdigit()) if len(line) <= RUNNING_LENGTH else ""
+
+
+def running_lines(texts: list[str]) -> set[str]:
+    """Running heads and feet: lines of at most 100 characters that, numbers aside, recur on
+    three pages of the document (two in a document of fewer than 12 pages).
+
+    They are not body text, whether sbtext keeps them or not. Three pages rather than a share of
+    them, because a bundle of documents carries each part's own running head on that part only.
+    """
+    pages: Counter[str] = Counter()
+    for text in texts:
+        pages.update({running_key(line) for line in text.splitlines()})
+    threshold = 2 if len(texts) < 12 else 3
+    return {key for key, n in pages.items() if key and n >= threshold}
+
+
+def count_kept(quality: DocQuality, lines: Iterable[str], stream: str, *, page: int) -> None:
     for line in lines:
         pattern = line_pattern(line)
         if pattern is None:
             continue
         quality.body_lines += 1
-        quality.kept_lines += bool(pattern.search(stream))
+        if pattern.search(stream):
+            quality.kept_lines += 1
+        else:
+            quality.lost.append(f"p{page}: {' '.join(line.split())}")
 
 
 # -- the corpus -----------------------------------------------------------------------------------
@@ -459,11 +509,22 @@ Written by `make ingest-quality` (`python bench/ingest_quality.py [FOLDER ...] -
   the passage. pdfium's own text now and then runs two table cells together ("ZutphenApeldoorn");
   a passage that keeps them apart then counts against sbtext too, so a few such passages remain
   however well a document is read.
-- **body lines kept**: lines of six words or more (pdfium's lines of the page for a PDF; for HTML,
-  XML and text the lines of the source with markup, scripts and `nav`/`header`/`footer`/`aside`
-  stripped, mojibake undone) whose words all appear, in order, in the passages of that page. The
-  first and last word may be part of a longer word (hyphenation repaired across lines). Navigation
-  and cookie text inside the body of a web page counts as a line, so web pages cannot reach 100%.
+- **body lines kept**: lines of six words or more whose words all appear, in order, in the
+  passages of that page. The first and last word may be part of a longer word (hyphenation
+  repaired across lines). What counts as a body line:
+  - PDF: pdfium's lines of the page, except running heads and feet: a line of at most 100
+    characters that, its numbers left out, recurs on three pages of the document (on two in a
+    document of fewer than 12 pages). Such a line is page furniture whether sbtext keeps it or
+    not; a body sentence repeated word for word on three pages is left out with them.
+  - Web pages: the text a reader sees as the page's content. Left out: scripts, styles and what a
+    browser does not show (`noscript`, `template`, player and frame fallback text, inline text
+    hidden with `display: none`), the landmarks `nav`, `header`, `footer`, `aside` and any element
+    with `role` navigation, banner, contentinfo, search or dialog; forms and their controls
+    (`form`, `button`, `select`, `label`); skip links; blocks whose id or class marks a cookie or
+    consent bar, a breadcrumb trail or a share bar; and lines that are the whole text of a link
+    (menu entries, titles of teasers for other pages, "more" lists). Teaser descriptions and
+    other chrome that carries none of these marks still count, so web pages stay below 100%.
+  - XML and text: the lines of the source with markup stripped, mojibake undone.
 - **punctuation only**, **over 1,000 characters**: passages with no letter or digit, and longer
   passages, out of all passages read.
 - **numbering**: the document record's `page_numbering` when sbtext writes one; otherwise `labels`
@@ -491,6 +552,14 @@ def backend_notice(options: Options) -> str:
     return backend_of(nlp).notice.capitalize()
 
 
+def print_lost(docs: list[DocQuality]) -> None:
+    """The body lines not found in the passages, per document, to read one by one."""
+    for d in docs:
+        if d.lost:
+            print(f"== {d.name}: {len(d.lost)} lost")
+            print("\n".join(f"   {line}" for line in d.lost))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path, help="more folders or files to measure")
@@ -499,6 +568,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-process", type=int, default=2)
     parser.add_argument("--spacy-model", default=None, help="as for sbtext analyze (default: what users get)")
     parser.add_argument("--only", action="store_true", help="measure only the folders given")
+    parser.add_argument("--lost", action="store_true", help="print each body line not found in the passages")
     args = parser.parse_args(argv)
     folders = [] if args.only else [f for f in DEFAULT_FOLDERS if f.is_dir()]
     folders += [f for f in args.folders if f.resolve() not in {g.resolve() for g in folders}]
@@ -506,6 +576,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     docs = measure_all(folders, options, args.n_process)
     seconds = time.perf_counter() - start
+    if args.lost:
+        print_lost(docs)
     write_report(args.out, args.section, section(args.section, docs, seconds, backend_notice(options), args.n_process))
     print("\n".join(totals(docs)))
     print(f"{len(docs)} documents in {seconds:.0f} s; report section {args.section!r} in {args.out}")

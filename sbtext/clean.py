@@ -24,9 +24,9 @@ from sbtext.records import Block, BlockKind, Document, Page, Span
 
 SOFT_HYPHEN = "\x02"
 SYMBOL_BULLETS = "•·▪■◦●‣∙○□➢►▶▸✓✔✗❖◆◇♦➤→⇒\u2043\u25aa\u25ab\u25cf\u25cb\uf000-\uf8ff"
-BULLET_GLYPHS = SYMBOL_BULLETS + "\\-–—*"
+BULLET_GLYPHS = SYMBOL_BULLETS + "\\-–—−*"
 BULLET = re.compile(
-    rf"^\s*(?:[{SYMBOL_BULLETS}]\s*(?=\S)|[\-–—*]\s+|[oe¢](?=\s+\w)\s+|9(?=\s+[A-Z])\s+"
+    rf"^\s*(?:[{SYMBOL_BULLETS}]\s*(?=\S)|[\-–—−*]\s+|[oe¢](?=\s+\w)\s+|9(?=\s+[A-Z])\s+"
     r"|\(?\d{1,2}[.)](?=\s+\S)\s+|\(?[a-z][.)](?=\s+\S)\s+)"
 )
 MARKER_ALONE = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}]|\(?(?:\d{{1,2}}|[a-zA-Z]|[ivx]{{1,4}})[.)])\s*$")
@@ -88,6 +88,12 @@ STAMPED_DATE = re.compile(rf"^\s*{DATE.pattern}\s*$", re.I)
 KENMERK = re.compile(r"\b([0-9]{5,}(?:-[0-9A-Z]+)+|[A-Z]{2,}[-/ ]?\d{3,}[-/0-9A-Z]*)\b")
 CONJUNCTIONS = {"en", "of", "tot", "en/of", "noch", "dan", "als", "c.q."}
 ACRONYM = re.compile(r"^(?:[A-Z][a-z]{1,2}|[A-Z]{2,}[a-z]?|.*\d.*)$")
+# A bullet drawn from a symbol font's private-use area (Word's Symbol bullet is U+F0B7): it
+# shows as a box or nothing outside that font, so the item opens with "•" instead.
+PRIVATE_BULLET = re.compile(r"^[\uf000-\uf8ff]\s*")
+# A footnote number set at body size between a word and the next sentence, without spaces
+# ("samengebracht3Het gaat om"): the number leaves the text, as a raised marker does.
+GLUED_MARKER = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}([A-ZÀ-Ý][a-zà-ÿ])")
 SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
 
 
@@ -337,7 +343,8 @@ def repair_hyphen(left: str, right: str) -> str:
     number ("Wmo-" + "voorziening", "2023-" + "2026").
     """
     stem = left.rstrip()[:-1]
-    word = stem.split()[-1] if stem.split() else ""
+    # The part after the word's last hyphen decides: "CO2-reduc-" + "tie" is one broken word.
+    word = stem.split()[-1].split("-")[-1] if stem.split() else ""
     nxt = right.lstrip()
     first = nxt.split()[0] if nxt.split() else ""
     if first.lower().strip(",.;:") in CONJUNCTIONS:
@@ -413,7 +420,7 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
     """Join wrapped lines into paragraphs, bullet items and headings."""
     current = ""
     kind: BlockKind = "paragraph"
-    texts = [b.text.replace("\u00ad", "").rstrip() for b in lines]
+    texts = [GLUED_MARKER.sub(r" \1", b.text.replace("\u00ad", "")).rstrip() for b in lines]
     gaps = _gaps(lines)
     following = _next_texts(texts)
     pending = ""  # a bullet glyph printed alone before its item
@@ -562,7 +569,7 @@ def _assemble(page: Page, body: list[Block], notes: list[Block], style: Style = 
     parts += [(t, "footnote") for t, _ in _footnote_texts(notes)]
     text, spans = "", []
     for part, kind in parts:
-        part = part.replace(SOFT_HYPHEN, "-")
+        part = PRIVATE_BULLET.sub("• ", part.replace(SOFT_HYPHEN, "-"))
         if not any(c.isalnum() for c in part):
             continue  # a stray bullet, rule or ornament: no words to read
         if text:
@@ -581,6 +588,7 @@ TOC_TAIL = re.compile(r"[.…]\s*(?:\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
 """How every TOC_ENTRY ends (leader, page): tested first, since TOC_ENTRY backtracks for
 milliseconds on a long line of prose."""
 LEADERS = re.compile(r"\s*(?:\.\s*){3,}$")
+MIN_COLUMN_WIDTH = 0.25  # of the page: a column of text, wider than most table cells
 PAGE_REF = re.compile(r"^\s*(\d{1,3}|[ivxlc]{1,6})\s*$", re.I)
 
 
@@ -597,7 +605,8 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     rows = _rows(lines)
     toc = [r for r in rows if _is_toc_row(r)]
     toc = toc if len(toc) >= 3 else []
-    multi = [r for r in rows if len(r) >= 2 and r not in toc]
+    flowing = _flowing_lines(lines)
+    multi = [r for r in rows if len(r) >= 2 and r not in toc and not _prose_row(r, flowing)]
     tabular = [r for r in multi if sum(len(c.text.split()) >= 6 for c in r) <= 1]
     if len(tabular) * 2 < len(multi):
         tabular = []  # mostly prose side by side: columns of text, not a table
@@ -624,6 +633,36 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _flowing_lines(lines: list[Block]) -> set[int]:
+    """Lines of a column of running text: the line read next starts at the same left edge just
+    below (or the line read before ends just above), and the column is wider than a table cell.
+
+    Two such lines on one baseline are prose set in columns, not cells of a table row: a table
+    is read across its rows, a column down its lines.
+    """
+    flowing: set[int] = set()
+    for a, b in itertools.pairwise(lines):
+        if _column_step(a, b):
+            flowing.update((id(a), id(b)))
+    return flowing
+
+
+def _prose_row(row: list[Block], flowing: set[int]) -> bool:
+    """Lines side by side that are no table row: two columns of running text, or one column of
+    running text with bold labels beside it (a label column: "Doel(en)", "Beleidsinstrument(en)")."""
+    n_flowing = sum(id(c) in flowing for c in row)
+    labels = all(c.bold and len(c.text.split()) <= 4 for c in row if id(c) not in flowing)
+    return n_flowing >= 2 or (n_flowing == 1 and labels)
+
+
+def _column_step(a: Block, b: Block) -> bool:
+    if a.x0 is None or b.x0 is None or a.x1 is None or b.x1 is None or a.top is None or b.top is None:
+        return False
+    height = max(a.height or 0.0, b.height or 0.0, 0.005)
+    wide = max(a.x1 - a.x0, b.x1 - b.x0) >= MIN_COLUMN_WIDTH
+    return wide and abs(a.x0 - b.x0) < 0.03 and 0.5 * height < b.top - a.top < 2.2 * height
+
+
 def _join_cell_breaks(blocks: list[Block]) -> list[Block]:
     """A word broken at the end of a line inside a table cell goes on at the start of the cell's
     next line, which is in the table's next row: the word's second part moves up to its first.
@@ -633,17 +672,18 @@ def _join_cell_breaks(blocks: list[Block]) -> list[Block]:
     lines = [b for b in blocks if b.kind == "line" and b.top is not None and b.text.strip()]
     in_rows = {id(b) for row in _rows(lines) if len(row) >= 2 for b in row}
     moved: dict[int, Block] = {}
-    for line in lines:
-        line = moved.get(id(line), line)
+    for original in lines:
+        # Keyed by the original line: a line whose first word moved up may itself end broken.
+        line = moved.get(id(original), original)
         if not _ends_with_hyphen(line.text) or (line.x0 is None or line.x1 is None):
             continue
-        below = _cell_line_below(line, lines)
-        if below is None or not ({id(line), id(below)} & in_rows):
+        below_original = _cell_line_below(original, lines)
+        if below_original is None or not ({id(original), id(below_original)} & in_rows):
             continue
-        below = moved.get(id(below), below)
+        below = moved.get(id(below_original), below_original)
         first, _, rest = below.text.strip().partition(" ")
-        moved[id(line)] = replace(line, text=repair_hyphen(line.text.rstrip(), first))
-        moved[id(below)] = replace(below, text=rest)
+        moved[id(original)] = replace(line, text=repair_hyphen(line.text.rstrip(), first))
+        moved[id(below_original)] = replace(below, text=rest)
     emptied = {k for k, b in moved.items() if not b.text.strip()}
     return [moved.get(id(b), b) for b in blocks if id(b) not in emptied]
 

@@ -49,6 +49,7 @@ def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iter
     parsed = {(k, span.start): processed[text] for (k, _, span), text in zip(jobs, texts)}
     ids: dict[str, int] = {}
     section = lead_in = ""
+    nested = _Nested()
     for k, page in enumerate(doc.pages):
         for number, span in enumerate(page.spans, start=1):
             if span.kind == "heading":
@@ -57,11 +58,41 @@ def passage_spans(doc: Document, nlp: Language, *, tagging: bool = True) -> Iter
             for start, end in _pieces(page, span, paragraph):
                 passage = _passage(doc.doc_id, page, number, start, end, _kind(span), section, ids)
                 if span.kind == "bullet":
-                    passage = _with_context(passage, lead_in)
-                elif span.kind in ("paragraph", "table_cell"):
-                    lead_in = passage.text
+                    passage = _with_context(passage, nested.lead_in(passage.text) or lead_in)
+                else:
+                    nested = _Nested()
+                    if span.kind in ("paragraph", "table_cell"):
+                        lead_in = passage.text
                 tokens = paragraph.char_span(start - span.start, end - span.start) if paragraph else None
                 yield passage, tokens
+
+
+class _Nested:
+    """A list inside a list item: an item ending in a colon leads into the items after it that
+    open with another marker ("• ... langs de volgende sporen:" then "− ..."), until an item opens
+    with the outer marker again."""
+
+    def __init__(self) -> None:
+        self.outer = self.inner = self.lead = ""
+
+    def lead_in(self, item: str) -> str:
+        marker = _marker(item)
+        if self.lead and marker != self.outer and (not self.inner or marker == self.inner):
+            self.inner = marker
+            return self.lead
+        self.outer, self.inner = marker, ""
+        self.lead = item if item.rstrip().endswith(":") else ""
+        return ""
+
+
+def _marker(item: str) -> str:
+    """The kind of an item's list marker: its glyph, or "1." / "a." for any number or letter."""
+    first = item.split(maxsplit=1)[0] if item.split() else ""
+    if re.match(r"^\(?\d{1,3}[.)]$", first):
+        return "1."
+    if re.match(r"^\(?[a-zA-Z][.)]$", first):
+        return "a."
+    return first[:1]
 
 
 def _kind(span: Span) -> PassageKind:

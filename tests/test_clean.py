@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sbtext.clean import clean_document, repair_hyphen
@@ -15,6 +17,8 @@ from sbtext.records import Block, Document, DocumentMeta, Page
         ("een Wmo\x02", "voorziening", "een Wmo-voorziening"),
         ("in Noord\x02", "Holland", "in Noord-Holland"),
         ("de periode 2023\x02", "2026", "de periode 2023-2026"),
+        ("een CO2-reduc\x02", "tie van 55%", "een CO2-reductie van 55%"),
+        ("de 45-minu\x02", "tennorm", "de 45-minutennorm"),
     ],
 )
 def test_repair_hyphen(left, right, joined):
@@ -88,8 +92,8 @@ def placed(text: str, top: float, x0: float = 0.1, **style: object) -> Block:
             ),
             [
                 ("paragraph", "Gemeenten zorgen voor:"),
-                ("bullet", "\uf0b7respijtzorg voor mantelzorgers;"),
-                ("bullet", "\uf0b7een vrijwilligerssteunpunt."),
+                ("bullet", "• respijtzorg voor mantelzorgers;"),
+                ("bullet", "• een vrijwilligerssteunpunt."),
             ],
         ),
         (
@@ -261,3 +265,43 @@ def test_date_stamped_above_its_label_is_the_letters_date(stamp, date):
     cleaned = clean_document(doc_of(page))
     assert cleaned.meta.date == date
     assert stamp not in cleaned.pages[0].text
+
+
+def test_prose_in_two_columns_is_not_a_table():
+    """Narrow columns: lines of five words or fewer, each column read down before the next."""
+    left = ["Gemeenten ontwikkelen een aanpak", "voor het terugdringen van", "gezondheidsachterstanden in de wijk."]
+    right = ["Daarnaast zet het Rijk", "de financiering voort, om", "gemeenten te ondersteunen."]
+    column = [replace(placed(t, 0.30 + 0.015 * k), x1=0.45) for k, t in enumerate(left)]
+    column += [replace(placed(t, 0.30 + 0.015 * k, x0=0.52), x1=0.87) for k, t in enumerate(right)]
+    page = clean_document(doc_of(tuple(column))).pages[0]
+    assert [page.text[s.start : s.end] for s in page.spans] == [
+        "Gemeenten ontwikkelen een aanpak voor het terugdringen van gezondheidsachterstanden in de wijk.",
+        "Daarnaast zet het Rijk de financiering voort, om gemeenten te ondersteunen.",
+    ]
+
+
+def test_word_broken_twice_in_a_row_keeps_both_parts():
+    cells = (
+        placed("Leefgebied", 0.20),
+        placed("mentale gezondheids\x02", 0.20, x0=0.40),
+        placed("Preventie", 0.215),
+        placed("vaardigheden en gezondheids\x02", 0.215, x0=0.40),
+        placed("achterstanden zoals schulden", 0.23, x0=0.40),
+    )
+    page = clean_document(doc_of(cells)).pages[0]
+    assert page.text.split("\n\n") == [
+        "Leefgebied | mentale gezondheidsvaardigheden",
+        "Preventie | en gezondheidsachterstanden",
+        "zoals schulden",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("middelen samengebracht3Het gaat om:", "middelen samengebracht Het gaat om:"),
+        ("de COVID19-regeling en mp3 Speler", "de COVID19-regeling en mp3 Speler"),
+    ],
+)
+def test_footnote_number_between_a_word_and_a_sentence_leaves(line, text):
+    assert clean_document(doc_of((placed(line, 0.3),))).pages[0].text == text

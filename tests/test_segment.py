@@ -104,6 +104,34 @@ CLAUSE = "gemeenten ondersteunen de vrijwilligers in de wijk met een vast budget
                 ("bullet", "• woningen te bouwen.", ""),
             ],
         ),
+        # an item ending in a colon leads into the items with another marker below it
+        (
+            (
+                (
+                    ("paragraph", "Wij vragen gemeenten om:"),
+                    ("bullet", "• een aanpak, langs deze sporen:"),
+                    ("bullet", "− buurthuizen;"),
+                    ("bullet", "− vrijwilligers."),
+                    ("bullet", "• een plan."),
+                ),
+            ),
+            [
+                ("sentence", "Wij vragen gemeenten om:", ""),
+                ("bullet", "• een aanpak, langs deze sporen:", "Wij vragen gemeenten om:"),
+                ("bullet", "− buurthuizen;", "• een aanpak, langs deze sporen:"),
+                ("bullet", "− vrijwilligers.", "• een aanpak, langs deze sporen:"),
+                ("bullet", "• een plan.", "Wij vragen gemeenten om:"),
+            ],
+        ),
+        # numbered items are one list, whatever their numbers
+        (
+            ((("paragraph", "Twee punten:"), ("bullet", "1. dit:"), ("bullet", "2. dat.")),),
+            [
+                ("sentence", "Twee punten:", ""),
+                ("bullet", "1. dit:", "Twee punten:"),
+                ("bullet", "2. dat.", "Twee punten:"),
+            ],
+        ),
         # table rows and contents entries are passages of their own kind
         (
             ((("toc", "Inleiding … 3"), ("table", "Buurthuizen | 1.200 | 1.350")),),

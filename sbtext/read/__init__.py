@@ -7,6 +7,7 @@ clean page text that passages point into.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ __all__ = [
     "read_manifest",
 ]
 
+SUBJECT_LABEL = re.compile(r"^\s*(?:Betreft|Onderwerp)\b")
 SUPPORTED = {
     ".pdf": "pdf",
     ".docx": "docx",
@@ -98,7 +100,15 @@ def read_document(path: Path | str, meta: DocumentMeta | None = None) -> Documen
     meta = meta.fill(sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)
     pages, found = _read(path, fmt, data)
     found = {k: v for k, v in found.items() if k in (*MANIFEST_FIELDS, "description")}
+    if _names_its_subject(pages):
+        found.pop("title", None)  # a letter's subject ("Betreft") names it better than its metadata
     return Document(meta=meta.fill(**found), pages=tuple(pages))
+
+
+def _names_its_subject(pages: list[Page]) -> bool:
+    """A letter: one of its first two pages prints a "Betreft" or "Onderwerp" label, which
+    cleaning reads as the title."""
+    return any(SUBJECT_LABEL.match(b.text) for page in pages[:2] for b in page.blocks if len(b.text) <= 80)
 
 
 def _read(path: Path, fmt: str, data: bytes) -> tuple[list[Page], dict[str, str]]:

@@ -68,6 +68,11 @@ PANEL_CLASS = re.compile(r"accordion|collaps|panel|toggle|uitklap|faq|details", 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SPACE_BEFORE = re.compile(r"\s+([.,;:!?)\]])")
 SPACE_AFTER = re.compile(r"([(\[])\s+")
+PROSE_TAGS = ("p", "li", "dd", "blockquote", "div")
+PROSE_ENDS = (".", "!", "?", ":", ".)", ".”", ".’")
+MIN_PROSE_WORDS = 8
+LOOK_AHEAD = 40  # blocks: bounds the matching of page elements to kept blocks
+FORM_TAGS = {"form", "button", "label", "select", "dialog"}
 MIN_MAIN_CHARS = 200  # less than this from trafilatura, and the rules are asked as well
 MAX_WALK_DEPTH = 400  # the walk recurses; deeper trees have their wrapper elements flattened
 WRAPPERS = ("div", "span", "section", "font", "b", "i", "u", "em", "strong", "center", "small", "big")
@@ -151,9 +156,61 @@ def _html_blocks(root: etree._Element) -> list[Block]:
             return _blocks(found[0])
     found = _main_text(root) if _longest_text(root) < LIBXML_TEXT_LIMIT else []
     if sum(len(b.text) for b in found) >= MIN_MAIN_CHARS:
-        return _with_title(root, found)
+        return _with_title(root, _with_missed_prose(root, found))
     ruled = _blocks(_main(root))
     return ruled or found  # on a short page trafilatura's fallback glues menus to the text
+
+
+def _with_missed_prose(root: etree._Element, blocks: list[Block]) -> list[Block]:
+    """Add the paragraphs of running text in the page's main content that trafilatura left out
+    (a text set in a page builder's columns, descriptions beside a player), each after the kept
+    block that precedes it on the page.
+
+    Only prose is added: a paragraph or list item of eight words or more that ends a sentence,
+    is not mostly link text (a teaser of another page) and lies outside navigation, header,
+    footer, forms and cookie bars.
+    """
+    kept = [_key(b.text) for b in blocks]
+    joined = "".join(kept)
+    after: dict[int, list[Block]] = {}
+    cursor = -1
+    for el in _main(_unhide(copy.deepcopy(root))).iter(*PROSE_TAGS):
+        text = " ".join("".join(el.itertext()).split())
+        key = _key(text)
+        if not key:
+            continue
+        at = _kept_at(kept, key, cursor)
+        if at >= 0:
+            cursor = at
+        elif _is_missed_prose(el, text, key, joined):
+            after.setdefault(cursor, []).append(Block(text=_inline(el), kind=_kind(_tag(el), None)))
+            joined += key  # a block and its wrapper hold the same text: add it once
+    out = list(after.get(-1, []))
+    for i, block in enumerate(blocks):
+        out += [block, *after.get(i, [])]
+    return out
+
+
+def _kept_at(kept: list[str], key: str, cursor: int) -> int:
+    """Where a page element's text is among the kept blocks, looking a little ahead of the last
+    one found (an element holds a kept block, or a kept block holds it); -1 when not kept."""
+    for i in range(max(cursor, 0), min(len(kept), max(cursor, 0) + LOOK_AHEAD)):
+        if (kept[i] and kept[i] in key) or key in kept[i]:
+            return i
+    return -1
+
+
+def _is_missed_prose(el: etree._Element, text: str, key: str, kept: str) -> bool:
+    if len(text.split()) < MIN_PROSE_WORDS or not text.rstrip().endswith(PROSE_ENDS) or key in kept:
+        return False
+    if len(re.findall(r"[»›>]", text)) >= 2:
+        return False  # a breadcrumb trail: Home » Actueel » ...
+    if any(_tag(c) in BLOCKS or _tag(c) == "div" for c in el.iterdescendants()):
+        return False  # its own paragraphs are looked at one by one
+    links = sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
+    if links * 2 > len(text):
+        return False
+    return not any(_is_chrome(a) or _tag(a) in FORM_TAGS for a in el.iterancestors())
 
 
 def _longest_text(root: etree._Element) -> int:
