@@ -53,12 +53,12 @@ check: test lint typecheck ## every check: tests, ruff, mypy
 
 REAL  := $(sort $(wildcard annotations/real/*.jsonl))
 CURATED := annotations/seeds.jsonl annotations/verwey_jonker_2023.jsonl annotations/constructed.jsonl
-FOLDS ?= 5
+FOLDS ?= 0
 
 train: venv ## retrain the shipped models from annotations/ and annotations/real/ (writes sbtext/models)
 	$(BIN)/sbtext train $(REAL) $(CURATED) --out sbtext/models --force
 
-evaluate: venv ## whole-document cross-validation into annotations/EVALUATION.md (FOLDS=0: one document each)
+evaluate: venv ## leave-one-document-out on whole real documents into annotations/EVALUATION.md (FOLDS=N: N groups)
 	$(BIN)/sbtext evaluate --cross-validate $(REAL) $(foreach f,$(CURATED),--train-only $(f)) \
 		$(if $(filter-out 0,$(FOLDS)),--folds $(FOLDS)) --out annotations/EVALUATION.md
 

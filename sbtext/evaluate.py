@@ -23,6 +23,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from sbtext.codebook import FRAMING_CLASSES
 from sbtext.errors import SbtextWarning, Warnings
+from sbtext.records import Label
 from sbtext.tag import Tagger
 
 FRAMES = list(FRAMING_CLASSES)
@@ -43,20 +44,20 @@ def token_f1(predicted: str, gold: str) -> float:
 
 def predict(tagger: Tagger, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The tagger's labels for each record's text, tagged as one passage."""
-    out = []
-    for label in tagger.tag_many(r["text"] for r in records):
-        out.append(
-            {
-                "expectation": label.expectation,
-                "framing": label.framing,
-                "purpose": label.purpose,
-                "purpose_category": label.purpose_category,
-                "spheres": list(label.spheres),
-                "expectation_score": label.expectation_score,
-                "goal_statement": label.goal_statement,
-            }
-        )
-    return out
+    return [label_fields(label) for label in tagger.tag_many(r["text"] for r in records)]
+
+
+def label_fields(label: Label) -> dict[str, Any]:
+    """The fields of a label that `score` compares with gold."""
+    return {
+        "expectation": label.expectation,
+        "framing": label.framing,
+        "purpose": label.purpose,
+        "purpose_category": label.purpose_category,
+        "spheres": list(label.spheres),
+        "expectation_score": label.expectation_score,
+        "goal_statement": label.goal_statement,
+    }
 
 
 def score(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
+from spacy.tokens import Doc
 
 from sbtext import __version__
 from sbtext.annotations import read_gold
@@ -35,7 +36,18 @@ from sbtext.errors import Errors, SbtextError
 from sbtext.evaluate import predict, score
 from sbtext.nlp import backend_of, load_nlp
 from sbtext.tag import FRAMING_CLASSES, Tagger, names_the_basis
-from sbtext.tag.model import CHAR_FEATURES, Models, features, make_classifier, make_featurizer, make_linear
+from sbtext.tag.model import (
+    CHAR_FEATURES,
+    WORD_FEATURES,
+    Models,
+    assemble,
+    features,
+    fit_featurizer,
+    make_classifier,
+    make_linear,
+    text_features,
+    words_and_cues,
+)
 from sbtext.tag.purpose import find_purpose
 from sbtext.tag.rules import cue_spans_of
 
@@ -48,23 +60,32 @@ NEED_BOTH = "the passages that name the sociale basis must include expectations 
 
 @dataclass
 class Prepared:
-    """What the models learn from, computed once per record: feature rows of the passages, of the
-    purpose texts that carry a category, and whether the passage names the sociale basis."""
+    """What the models learn from, computed once per record: the processed passages, their
+    feature rows and hashed text features, those of the purpose texts that carry a category, and
+    whether the passage names the sociale basis. Leave-one-document-out prepares once and takes
+    the rows of each training side with `subset`."""
 
     x: pd.DataFrame
     x_cat: pd.DataFrame
     cat_index: list[int]
     names_basis: np.ndarray
+    text: Any
+    text_cat: Any
+    docs: list[Doc]
 
     def subset(self, index: Sequence[int]) -> Prepared:
         """The rows of the records at `index` (in that order)."""
         position = {r: k for k, r in enumerate(index)}
         cats = [k for k, r in enumerate(self.cat_index) if r in position]
+        rows = list(index)
         return Prepared(
-            x=self.x.iloc[list(index)].reset_index(drop=True),
+            x=self.x.iloc[rows].reset_index(drop=True),
             x_cat=self.x_cat.iloc[cats].reset_index(drop=True),
             cat_index=[position[self.cat_index[k]] for k in cats],
-            names_basis=self.names_basis[list(index)],
+            names_basis=self.names_basis[rows],
+            text=self.text[rows],
+            text_cat=self.text_cat[cats],
+            docs=[self.docs[r] for r in rows],
         )
 
 
@@ -76,7 +97,8 @@ def prepare(records: Sequence[dict[str, Any]], tagger: Tagger) -> Prepared:
     cat_index = [i for i, r in enumerate(records) if r["purpose"] and r["purpose_category"]]
     cat_docs = list(tagger.docs(records[i]["purpose"] for i in cat_index))
     x_cat = features(cat_docs, has_purpose=[True] * len(cat_docs))
-    return Prepared(x, x_cat, cat_index, np.array([names_the_basis(c) for c in cues], dtype=bool))
+    named = np.array([names_the_basis(c) for c in cues], dtype=bool)
+    return Prepared(x, x_cat, cat_index, named, text_features(x), text_features(x_cat), docs)
 
 
 def group_of(record: dict[str, Any]) -> str:
@@ -98,16 +120,27 @@ def _quiet(_: str) -> None:
 
 
 def fit_models(
-    records: Sequence[dict[str, Any]], tagger: Tagger, prepared: Prepared | None = None, progress: Progress = _quiet
+    records: Sequence[dict[str, Any]],
+    tagger: Tagger,
+    prepared: Prepared | None = None,
+    progress: Progress = _quiet,
+    *,
+    keep: Models | None = None,
 ) -> Models:
     """Fit the shared featurizer, then the expectation, framing, spheres, category and goal models;
-    the expectation threshold goes into `models.manifest["thresholds"]`."""
+    the expectation threshold goes into `models.manifest["thresholds"]`.
+
+    With `keep`, only the expectation model (and its threshold) is fitted: the featurizer and the
+    other four models are those of `keep`, which must have been fitted on a subset of `records`
+    (leave-one-document-out fits them once per group of documents, the expectation per document).
+    """
     if prepared is None:
         progress(f"processing {len(records)} texts with the language pipeline")
     p = prepared or prepare(records, tagger)
     progress("fitting the shared features")
-    models = Models(featurizer=make_featurizer().fit(pd.concat([p.x, p.x_cat], ignore_index=True)))
-    x, x_cat = models.transform(p.x), models.transform(p.x_cat)
+    featurizer = keep.featurizer if keep else fit_featurizer(pd.concat([p.x, p.x_cat], ignore_index=True))
+    models = Models(featurizer=featurizer)
+    x = assemble(featurizer, p.x, p.text)
     y = np.array([bool(r["expectation"]) for r in records])
     # The expectation model learns only where rule 1 lets an expectation be: among passages that
     # name the sociale basis, which give it a role. Elsewhere the gate decides.
@@ -125,7 +158,16 @@ def fit_models(
         calibration = _calibrate(x, y, records, p.names_basis)
         models.expectation_calibration = calibration["model"]
         models.manifest = {"thresholds": {"expectation": calibration["threshold"]}, "tuning": calibration["report"]}
+        if keep is not None:
+            models.framing, models.spheres, models.category, models.goal = (
+                keep.framing,
+                keep.spheres,
+                keep.category,
+                keep.goal,
+            )
+            return models
         progress("fitting the framing, spheres, category and goal models")
+        x_cat = assemble(featurizer, p.x_cat, p.text_cat)
         _fit_others(models, x, x_cat, records, [records[i] for i in p.cat_index])
     return models
 
@@ -152,7 +194,7 @@ def _fit_others(
     marked = [i for i, r in enumerate(records) if isinstance(r.get("goal_statement"), bool)]
     goals = [records[i]["goal_statement"] for i in marked]
     if min(sum(goals), len(goals) - sum(goals)) >= MIN_PER_CLASS:
-        models.goal = fit_balanced(x[marked], goals, binary=True)
+        models.goal = fit_balanced(words_and_cues(x[marked]), goals, binary=True)
 
 
 def _linear(x: Any, y: Any) -> LogisticRegression:
@@ -244,8 +286,8 @@ def file_hash(path: Path) -> str:
 def settings() -> dict[str, Any]:
     """The feature and model settings the manifest records."""
     return {
-        "features": f"lemma 1-2-grams (tf-idf, min_df 2), char_wb 3-5-grams (tf-idf, min_df 2, {CHAR_FEATURES:,} "
-        "at most), "
+        "features": f"lemma 1-2-grams ({WORD_FEATURES:,} hashed columns), char_wb 3-5-grams ({CHAR_FEATURES:,} "
+        "hashed columns), both binary and of unit length per passage; "
         "codebook cue counts and actor positions (max-abs scaled, weight 1.5)",
         "expectation": f"logistic regression (C {EXPECTATION_C}, balanced weights), sigmoid calibration on "
         f"held-out decision values of whole documents ({INNER_FOLDS} grouped folds), threshold of the "

@@ -53,9 +53,33 @@ def test_cross_validate_writes_the_report(whole_documents, tmp_path):
     )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    for heading in ("## Overall, against the targets", "## Per document type", "## Per document"):
+    headings = (
+        "## Overall, against the targets",
+        "## Framing, purpose and category given the gold expectations",
+        "## Per document type",
+        "## Per document",
+    )
+    for heading in headings:
         assert heading in text
     assert "position_paper" in text
+
+
+def test_cached_text_features_equal_a_fresh_transform(nlp):
+    """Leave-one-document-out computes the hashed text columns once: assembled with a featurizer
+    fitted on part of the passages, they are what that featurizer's own transform gives."""
+    from sbtext.annotations import read_gold
+    from sbtext.tag import Tagger
+    from sbtext.tag.model import assemble, fit_featurizer
+    from sbtext.train import prepare
+
+    records = read_gold([SEEDS])[:120]
+    prepared = prepare(records, Tagger(nlp, models="rules"))
+    part = prepared.subset(list(range(0, 120, 2)))
+    featurizer = fit_featurizer(part.x)
+    cached = assemble(featurizer, prepared.x, prepared.text)
+    fresh = featurizer.transform(prepared.x)
+    assert cached.shape == fresh.shape and abs(cached - fresh).max() < 1e-12
+    assert part.docs[1] is prepared.docs[2] and part.text.shape[0] == 60
 
 
 @pytest.mark.parametrize(
