@@ -19,7 +19,6 @@ With `models="rules"` every decision falls back to the codebook alone (the basel
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -37,7 +36,7 @@ from sbtext.tag.model import Models, check_codebook, expectation_proba, features
 from sbtext.tag.purpose import Purpose, PurposeRules, find_goal, find_purposes
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans, cue_spans_of
 
-__all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "label_row", "names_the_basis"]
+__all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "names_the_basis"]
 
 UNTAGGED_KINDS = frozenset({"table", "toc"})
 UNTAGGED = Label(expectation=False, expectation_score=0.0, framing="none")
@@ -316,25 +315,6 @@ def rule_category(cues: list[Span]) -> str:
     counts = cue_counts(cues)
     best = max(CATEGORIES[:-1], key=lambda c: (counts[f"category:{c}"], -CATEGORIES.index(c)))
     return best if counts[f"category:{best}"] else "other"
-
-
-def label_row(label: Label) -> dict[str, Any]:
-    """A label as flat CSV columns; cues grouped per label as `label: term ('words'), ...`."""
-    return {
-        "expectation": label.expectation,
-        "expectation_score": label.expectation_score,
-        "framing": label.framing,
-        **{f"score_{f}": label.framing_scores.get(f, 0.0) for f in FRAMING_CLASSES},
-        "spheres": ";".join(label.spheres),
-        "actors": ";".join(label.actors),
-        "purpose": label.purpose,
-        "purpose_start": label.purpose_start,
-        "purpose_end": label.purpose_end,
-        "purpose_category": label.purpose_category,
-        "goal_statement": label.goal_statement,
-        "cues": format_cues(label.cues),
-        "cue_offsets": json.dumps([[c.start, c.end, c.label, c.rule] for c in label.cues], ensure_ascii=False),
-    }
 
 
 def format_cues(cues: Iterable[Cue]) -> str:
