@@ -29,7 +29,7 @@ from sbtext.records import Label
 from sbtext.tag import FRAMING_CLASSES, Tagger, choose_purpose
 from sbtext.tag.model import Models
 from sbtext.tag.purpose import find_goal
-from sbtext.train import PRECISION_BETA, Progress, fit_models, group_of, is_whole_document, prepare
+from sbtext.train import PRECISION_BETA, Progress, fit_models, group_of, is_whole_document, prepare, quiet
 
 FRAMES = list(FRAMINGS)
 GROUPS = 5  # groups of documents for the models that leave-one-document-out fits once per group
@@ -75,17 +75,13 @@ def _key(record: dict[str, Any]) -> str:
     return " ".join(words(record["text"]))
 
 
-def _quiet(_: str) -> None:
-    return None
-
-
 def leave_one_document_out(
     records: Sequence[dict[str, Any]],
     nlp: Any,
     *,
     codebook: Any = None,
     folds: int | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> pd.DataFrame:
     """Held-out predictions of model and baseline for every passage of every whole real document:
     one document held out at a time, or, with `folds`, that many groups of whole documents.
@@ -337,7 +333,7 @@ def cross_validate(
     *,
     codebook: Any = None,
     folds: int | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> str:
     """Read the files, hold out each whole document (or `folds` groups of them), return the report."""
     from sbtext.annotations import read_gold

@@ -115,7 +115,8 @@ Progress = Callable[[str], object]
 """Told what training does next, in a few words (the CLI prints it); whatever it returns is ignored."""
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
+    """A progress hook that says nothing."""
     return None
 
 
@@ -123,7 +124,7 @@ def fit_models(
     records: Sequence[dict[str, Any]],
     tagger: Tagger,
     prepared: Prepared | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     *,
     keep: Models | None = None,
 ) -> Models:
@@ -303,7 +304,7 @@ def train(
     *,
     spacy_model: str | None = None,
     codebook: Path | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> dict[str, Any]:
     """Train from gold files, save the models into `out`, and return the manifest.
 

@@ -124,9 +124,13 @@ def test_chunks_give_the_tables_of_all_passages_at_once(top, seed):
     passages = synthetic(600, seed)
     expected = reference_long(passages, top)
     assert (expected["column"] == "waartoe").any() and len(expected) > 3 * top
-    builder = chunked(passages, top, seed)
-    pd.testing.assert_frame_equal(builder.expectations_long(), expected)
     pd.testing.assert_frame_equal(t.expectations_long(passages, top=top), expected)
+    assert_tables_of(chunked(passages, top, seed), passages, top)
+
+
+def assert_tables_of(builder: t.TableBuilder, passages: pd.DataFrame, top: int) -> None:
+    """The builder's tables are those of the reference over all `passages` at once."""
+    pd.testing.assert_frame_equal(builder.expectations_long(), reference_long(passages, top))
     counts = reference_counts(passages)
     pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
     pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
@@ -148,12 +152,7 @@ def merged(passages: pd.DataFrame, top: int, seed: int) -> t.TableBuilder:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_merged_partitions_give_the_tables_of_all_passages_at_once(top, seed):
     passages = synthetic(600, seed)
-    builder = merged(passages, top, seed)
-    pd.testing.assert_frame_equal(builder.expectations_long(), reference_long(passages, top))
-    counts = reference_counts(passages)
-    pd.testing.assert_frame_equal(builder.framing_by_source(), counts["framing_by_source"])
-    pd.testing.assert_frame_equal(builder.purpose_by_source(), counts["purpose_by_source"])
-    pd.testing.assert_frame_equal(builder.spheres_by_framing(), counts["spheres"])
+    assert_tables_of(merged(passages, top, seed), passages, top)
 
 
 def test_goal_statements_kept_stay_bounded():
