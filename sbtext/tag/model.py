@@ -56,7 +56,7 @@ DEFAULT_THRESHOLD = 0.5
 WORD_FEATURES = 2**18
 CHAR_FEATURES = 2**18
 TEXT_COLUMNS = ("words", "chars")
-WEIGHTS = {"words": 1.0, "chars": 1.0, "cues": 1.5}
+WEIGHTS = {"words": 1.0, "chars": 0.5, "cues": 1.5}
 Classifier: TypeAlias = CalibratedClassifierCV | OneVsRestClassifier
 # Every type a saved model may contain; skops refuses anything else on load.
 TRUSTED_TYPES = [
