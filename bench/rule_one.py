@@ -7,11 +7,13 @@ passage excerpts, and lists each gold expectation it refuses, with the spheres t
 
 With `--against OLD.yaml` it also lists the passages the codebook admits that OLD.yaml did not,
 with the basis terms that admitted them and how many of them are gold expectations: the check
-that a new term brings no false friends.
+that a new term brings no false friends. With `--baseline` it scores the codebook-only tagger
+(`models="rules"`, what `sbtext evaluate --cross-validate` reports as "rules") on the whole
+documents, without training anything.
 
 Usage:
     python bench/rule_one.py [annotations/real/*.jsonl] [--codebook FILE] [--against OLD.yaml]
-        [--misses] [--sample N]
+        [--misses] [--sample N] [--baseline]
 """
 
 from __future__ import annotations
@@ -52,15 +54,25 @@ def basis_terms(tagger: Any, texts: Sequence[str]) -> list[tuple[str, ...]]:
     return out
 
 
-def gate(records: Sequence[dict[str, Any]], codebook: str | None) -> list[Gate]:
+def rules_tagger(codebook: str | None) -> Any:
     from sbtext.nlp import load_nlp
     from sbtext.tag import Tagger
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        tagger = Tagger(load_nlp("blank"), codebook=codebook, models="rules")
-    terms = basis_terms(tagger, [r["text"] for r in records])
+        return Tagger(load_nlp("blank"), codebook=codebook, models="rules")
+
+
+def gate(records: Sequence[dict[str, Any]], codebook: str | None) -> list[Gate]:
+    terms = basis_terms(rules_tagger(codebook), [r["text"] for r in records])
     return [Gate(r, t) for r, t in zip(records, terms)]
+
+
+def baseline(records: Sequence[dict[str, Any]], codebook: str | None) -> str:
+    """The codebook-only tagger's scores on `records` (sbtext.evaluate's definitions)."""
+    from sbtext.evaluate import evaluate, format_scores
+
+    return format_scores(evaluate(rules_tagger(codebook), records))
 
 
 def summary(name: str, gates: Sequence[Gate]) -> str:
@@ -106,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--against", help="an earlier codebook: list the passages newly admitted")
     parser.add_argument("--misses", action="store_true", help="list every gold expectation rule 1 refuses")
     parser.add_argument("--sample", type=int, default=0, help="show N newly admitted passages at random")
+    parser.add_argument("--baseline", action="store_true", help="score the codebook-only tagger on whole documents")
     args = parser.parse_args(argv)
 
     from sbtext.annotations import read_gold
@@ -132,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  passages expectations  term\n" + by_term(new))
         for g in random.Random(0).sample(new, min(args.sample, len(new))):
             print(show(g))
+    if args.baseline:
+        print("\ncodebook-only tagger on whole documents:\n" + baseline([g.record for g in whole], args.codebook))
     return 0
 
 
