@@ -54,6 +54,7 @@ ADMITTED = [
         "belangrijke personen",
     ),
     ("Oplossingen liggen vaak in het gewone leven.", "sphere:persoonlijk", "het gewone leven"),
+    ("Het versterken van het normale leven gaat voor behandeling.", "sphere:persoonlijk", "het normale leven"),
     # gemeenschappelijk: communities and voluntary effort
     ("Saamhorigheid houdt het dorp leefbaar.", "sphere:gemeenschappelijk", "saamhorigheid"),
     ("Onderlinge betrokkenheid van ouders helpt kinderen.", "sphere:gemeenschappelijk", "onderlinge betrokkenheid"),
@@ -67,6 +68,7 @@ ADMITTED = [
     ("Buren gaan meer op elkaar letten.", "sphere:gemeenschappelijk", "op elkaar letten"),
     ("Het plein nodigt uit om elkaar te ontmoeten.", "sphere:gemeenschappelijk", "elkaar te ontmoeten"),
     ("Er is in de straat aandacht voor elkaar.", "sphere:gemeenschappelijk", "aandacht voor elkaar"),
+    ("Kleine vragen lossen bewoners met en voor elkaar op.", "sphere:gemeenschappelijk", "met en voor elkaar"),
     ("De gemeente benut de kracht van inwoners.", "sphere:gemeenschappelijk", "kracht van inwoners"),
     ("Kracht en verantwoordelijkheid van burgers worden beter benut.", "sphere:gemeenschappelijk", "van burgers"),
     ("Informele initiatieven vullen het aanbod aan.", "sphere:gemeenschappelijk", "informele initiatieven"),
@@ -109,6 +111,11 @@ ADMITTED = [
     ("De sociaal makelaar legt verbindingen.", "sphere:institutioneel", "sociaal makelaar"),
     ("De dorpsondersteuner kent iedereen.", "sphere:institutioneel", "dorpsondersteuner"),
     ("Het ouderenwerk legt huisbezoeken af.", "sphere:institutioneel", "ouderenwerk"),
+    (
+        "Wijkgerichte preventie en ondersteuning voorkomen zware zorg.",
+        "sphere:institutioneel",
+        "wijkgerichte preventie",
+    ),
     ("De ouderenadviseur bezoekt alle 75-plussers.", "sphere:institutioneel", "ouderenadviseur"),
     # core: the concept itself and its synonyms
     ("Het voorveld vangt lichte vragen op.", "core", "voorveld"),
@@ -127,6 +134,8 @@ REFUSED = [
     # omgeving as the physical surroundings
     ("De geluidsoverlast in de directe omgeving van het bedrijventerrein neemt toe.", "omgeving"),
     ("De crisis grijpt snel om zich heen.", "om zich heen"),
+    # the normal life after a crisis
+    ("Na de lockdown gaan we terug naar het normale leven.", "normale leven"),
     # ontmoeting with an office holder, not people meeting each other
     ("De staatssecretaris had een ontmoeting met de burgemeester van Rotterdam.", "ontmoeting"),
     ("Er volgt een ontmoeting met de minister over de begroting.", "ontmoeting"),
