@@ -86,7 +86,6 @@ ADMITTED = [
     ("De voedselbank draait op de inzet van velen.", "sphere:gemeenschappelijk", "voedselbank"),
     ("Het maatschappelijk middenveld staat onder druk.", "sphere:gemeenschappelijk", "maatschappelijk middenveld"),
     ("Steungezinnen vangen kinderen een weekend per maand op.", "sphere:gemeenschappelijk", "steungezinnen"),
-    ("De dorpsraad praat mee over het nieuwe plein.", "sphere:gemeenschappelijk", "dorpsraad"),
     ("Ontmoeting staat centraal in de week tegen eenzaamheid.", "sphere:gemeenschappelijk", "ontmoeting"),
     ("Het initiatief van bewoners krijgt de ruimte.", "sphere:gemeenschappelijk", "initiatief van bewoners"),
     ("Sleutelpersonen brengen signalen uit de wijk in.", "sphere:gemeenschappelijk", "sleutelpersonen"),
