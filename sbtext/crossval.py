@@ -26,9 +26,8 @@ from sbtext.evaluate import label_fields, score, words
 from sbtext.export import markdown_table
 from sbtext.nlp import backend_of
 from sbtext.records import Label
-from sbtext.tag import FRAMING_CLASSES, Tagger, choose_purpose
+from sbtext.tag import FRAMING_CLASSES, Tagger
 from sbtext.tag.model import Models
-from sbtext.tag.purpose import find_goal
 from sbtext.train import PRECISION_BETA, Progress, fit_models, group_of, is_whole_document, prepare, quiet
 
 FRAMES = list(FRAMINGS)
@@ -141,7 +140,7 @@ def given_gold(tagger: Tagger, doc: Doc, gold: dict[str, Any], label: Label) -> 
     given = {"framing": "none", "purpose": "", "purpose_category": ""}
     if gold["expectation"]:
         given["framing"] = max(FRAMING_CLASSES, key=lambda f: label.framing_scores.get(f, 0.0))
-        chosen = choose_purpose(doc, None, tagger.rules) or find_goal(doc, tagger.rules)
+        chosen = tagger.cut_purpose(doc, goal=label.goal_statement)
         given["purpose"] = doc.text[chosen.start : chosen.end] if chosen else ""
     if gold["purpose"] and gold["purpose_category"]:
         given["purpose_category"] = tagger.categories([gold["purpose"]])[0]

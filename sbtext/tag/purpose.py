@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from sbtext.codebook import Codebook, load_codebook
+from sbtext.tag.rules import cue_spans
 
 PAGE_LABEL = re.compile(r"p\.?\d+")
 OPEN_QUOTES = {"(", "‘", "'", '"', "“"}
@@ -114,7 +115,7 @@ def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Pu
     offset = tokens[0].idx if tokens else 0
     found: list[Purpose] = []
     for i, token in enumerate(tokens):
-        marker = _marker_at(r, words, i)
+        marker = marker_at(r, words, i)
         if not marker or (found and tokens[i].idx - offset < found[-1].end):
             continue
         start = i + len(marker)
@@ -137,13 +138,29 @@ def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Pu
     return [fallback] if fallback else []
 
 
+def choose_purpose_clause(
+    doc: Doc | Span, cues: list[Span] | None = None, rules: PurposeRules | None = None
+) -> Purpose | None:
+    """The purpose clause that states an end: an om-clause that only repeats the expectation
+    ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
+    candidates = find_purposes(doc, rules)
+    actors = [
+        s for s in (cue_spans(doc) if cues is None else cues) if s.label_ == "core" or s.label_.startswith("sphere:")
+    ]
+    for purpose in candidates:
+        start, end = purpose.start + doc[0].idx, purpose.end + doc[0].idx
+        if not any(start <= a.start_char and a.end_char <= end for a in actors):
+            return purpose
+    return candidates[0] if candidates else None
+
+
 def _states_an_end(r: PurposeRules, tokens: list[Token], start: int, end: int) -> bool:
     """An om-clause names what it serves: "om eenzaamheid te voorkomen", not "om te komen"."""
     words = [t for t in tokens[start:end] if t.is_alpha and t.lower_ != "te" and not _is_infinitive(r, t)]
     return len(words) >= r.min_object_words
 
 
-def _marker_at(r: PurposeRules, words: list[str], i: int) -> tuple[str, ...] | None:
+def marker_at(r: PurposeRules, words: list[str], i: int) -> tuple[str, ...] | None:
     """The marker that starts at word `i` (longer ones first), as the words it covers: a marker
     verb may be followed by a few fillers ("leidt naar verwachting tot")."""
     for marker in r.markers_by_first.get(words[i], ()):
