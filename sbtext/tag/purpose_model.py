@@ -131,7 +131,7 @@ def token_features(
     nearest marker before it, clause and position, the rules' cut, whether the passage is a goal."""
     tokens = list(doc)
     words = [t.lower_ for t in tokens]
-    own = [_own(t) for t in tokens]
+    own = [_own(t, rules) for t in tokens]
     rule_tags = _rule_tags(doc, rules, cues)
     out = []
     for k, (marker, distance, clauses) in enumerate(_marker_context(rules, tokens, words)):
@@ -153,10 +153,11 @@ def token_features(
     return out
 
 
+BRACKETS = ("(", ")")
 NEIGHBOUR_KEYS = ("lower", "shape", "punct", "marker_here", "infinitive", "boundary")
 
 
-def _own(token: Token) -> dict[str, Any]:
+def _own(token: Token, rules: PurposeRules) -> dict[str, Any]:
     word = token.lower_
     return {
         "lower": word,
@@ -165,8 +166,8 @@ def _own(token: Token) -> dict[str, Any]:
         "shape": _shape(token.text),
         "punct": token.is_punct,
         "title": token.is_title,
-        "infinitive": word.isalpha() and word.endswith("en") and len(word) > 3,
-        "boundary": token.text in {".", ";", ":", "!", "?", "•", "…", "(", ")"},
+        "infinitive": word.isalpha() and (word.endswith("en") or word in rules.short_infinitives) and len(word) > 2,
+        "boundary": token.text in rules.boundaries or token.text in BRACKETS,
     }
 
 
