@@ -8,7 +8,8 @@ clause, at the start of the passage). Only the cue counts' scale is fitted on th
 each decision is a logistic regression with
 balanced class weights on top of it, calibrated by sigmoid on three stratified folds (trained with
 balanced sample weights, see `sbtext.train.fit_balanced`), with a fixed random state, so that the
-same data give the same model.
+same data give the same model. Beside them travels the purpose span model
+(`sbtext.tag.purpose_model`, a CRF in CRFsuite's own file format).
 """
 
 from __future__ import annotations
@@ -212,8 +213,9 @@ def make_classifier(*, multilabel: bool = False, binary: bool = False, c: float 
 
 @dataclass
 class Models:
-    """The fitted featurizer and five classifiers (a classifier may be None when its training data
-    was too thin; without a featurizer there are no models and the codebook rules decide)."""
+    """The fitted featurizer, five classifiers and the purpose span model (each may be None when
+    its training data was too thin; without a featurizer there are no models and the codebook
+    rules decide)."""
 
     featurizer: ColumnTransformer | None = None
     expectation: Classifier | None = None
