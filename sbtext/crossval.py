@@ -135,12 +135,12 @@ def _training_side(records: Sequence[dict[str, Any]], held: set[str]) -> list[in
 
 def given_gold(tagger: Tagger, doc: Doc, gold: dict[str, Any], label: Label) -> dict[str, str]:
     """The models' own framing, purpose and category where gold says there is one, whatever the
-    expectation decision: the framing the model scores highest, the purpose clause (or goal
-    phrase) it cuts from the passage, and the category it gives the gold purpose text."""
+    expectation decision: the framing the model scores highest, the purpose it cuts from the
+    passage as an expectation's, and the category it gives the gold purpose text."""
     given = {"framing": "none", "purpose": "", "purpose_category": ""}
     if gold["expectation"]:
         given["framing"] = max(FRAMING_CLASSES, key=lambda f: label.framing_scores.get(f, 0.0))
-        chosen = tagger.cut_purpose(doc, goal=label.goal_statement)
+        chosen = tagger.cut_purpose(doc, goal=False)
         given["purpose"] = doc.text[chosen.start : chosen.end] if chosen else ""
     if gold["purpose"] and gold["purpose_category"]:
         given["purpose_category"] = tagger.categories([gold["purpose"]])[0]

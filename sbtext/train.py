@@ -180,12 +180,13 @@ def fit_models(
 
 def fit_purpose(records: Sequence[dict[str, Any]], docs: Sequence[Doc], rules: PurposeRules) -> SpanModel | None:
     """The purpose span model, trained on the passages the codebook annotates purposes on: gold
-    expectations and goal statements, with their gold purpose ("" where they state none)."""
+    expectations and goal statements, with their gold purpose ("" where they state none); a
+    passage that is both is cut as an expectation, as the tagger cuts it."""
     shown = [i for i, r in enumerate(records) if r["expectation"] or r.get("goal_statement") is True]
     return fit_span_model(
         [docs[i] for i in shown],
         [records[i]["purpose"] for i in shown],
-        [records[i].get("goal_statement") is True for i in shown],
+        [records[i].get("goal_statement") is True and not records[i]["expectation"] for i in shown],
         rules,
     )
 

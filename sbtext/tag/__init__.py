@@ -168,7 +168,9 @@ class Tagger:
         """The purpose an expectation or goal statement shows, and its category."""
         for p in passages:
             if self.models.purpose is not None and (p.is_expectation or p.is_goal):
-                p.purpose, p.goal = self.cut_purpose(p.doc, goal=p.is_goal, cues=p.cues), None
+                # An expectation shows its own purpose, cut as one, even when it is a goal statement too.
+                goal = p.is_goal and not p.is_expectation
+                p.purpose, p.goal = self.cut_purpose(p.doc, goal=goal, cues=p.cues), None
         shown = [p for p in passages if p.choose()]
         for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
             p.category = category
