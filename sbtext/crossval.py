@@ -26,9 +26,8 @@ from sbtext.evaluate import label_fields, score, words
 from sbtext.export import markdown_table
 from sbtext.nlp import backend_of
 from sbtext.records import Label
-from sbtext.tag import FRAMING_CLASSES, Tagger, choose_purpose
+from sbtext.tag import FRAMING_CLASSES, Tagger
 from sbtext.tag.model import Models
-from sbtext.tag.purpose import find_goal
 from sbtext.train import PRECISION_BETA, Progress, fit_models, group_of, is_whole_document, prepare, quiet
 
 FRAMES = list(FRAMINGS)
@@ -136,12 +135,12 @@ def _training_side(records: Sequence[dict[str, Any]], held: set[str]) -> list[in
 
 def given_gold(tagger: Tagger, doc: Doc, gold: dict[str, Any], label: Label) -> dict[str, str]:
     """The models' own framing, purpose and category where gold says there is one, whatever the
-    expectation decision: the framing the model scores highest, the purpose clause (or goal
-    phrase) it cuts from the passage, and the category it gives the gold purpose text."""
+    expectation decision: the framing the model scores highest, the purpose it cuts from the
+    passage as an expectation's, and the category it gives the gold purpose text."""
     given = {"framing": "none", "purpose": "", "purpose_category": ""}
     if gold["expectation"]:
         given["framing"] = max(FRAMING_CLASSES, key=lambda f: label.framing_scores.get(f, 0.0))
-        chosen = choose_purpose(doc, None, tagger.rules) or find_goal(doc, tagger.rules)
+        chosen = tagger.cut_purpose(doc, goal=False)
         given["purpose"] = doc.text[chosen.start : chosen.end] if chosen else ""
     if gold["purpose"] and gold["purpose_category"]:
         given["purpose_category"] = tagger.categories([gold["purpose"]])[0]

@@ -48,7 +48,9 @@ from sbtext.tag.model import (
     text_features,
     words_and_cues,
 )
-from sbtext.tag.purpose import find_purpose
+from sbtext.tag.purpose import PurposeRules, find_purpose
+from sbtext.tag.purpose_model import SETTINGS as SPAN_SETTINGS
+from sbtext.tag.purpose_model import SpanModel, fit_span_model
 from sbtext.tag.rules import cue_spans_of
 
 MIN_PER_CLASS = 3  # calibration uses three stratified folds
@@ -168,11 +170,27 @@ def fit_models(
                 keep.category,
                 keep.goal,
             )
+            models.purpose = keep.purpose
             return models
         progress("fitting the framing, spheres, category and goal models")
         x_cat = assemble(featurizer, p.x_cat, p.text_cat)
         _fit_others(models, x, x_cat, records, [records[i] for i in p.cat_index])
+    progress("fitting the purpose span model")
+    models.purpose = fit_purpose(records, p.docs, tagger.rules)
     return models
+
+
+def fit_purpose(records: Sequence[dict[str, Any]], docs: Sequence[Doc], rules: PurposeRules) -> SpanModel | None:
+    """The purpose span model, trained on the passages the codebook annotates purposes on: gold
+    expectations and goal statements, with their gold purpose ("" where they state none); a
+    passage that is both is cut as an expectation, as the tagger cuts it."""
+    shown = [i for i, r in enumerate(records) if r["expectation"] or r.get("goal_statement") is True]
+    return fit_span_model(
+        [docs[i] for i in shown],
+        [records[i]["purpose"] for i in shown],
+        [records[i].get("goal_statement") is True and not records[i]["expectation"] for i in shown],
+        rules,
+    )
 
 
 def _fit_others(
@@ -304,6 +322,9 @@ def settings() -> dict[str, Any]:
         f"best F{PRECISION_BETA} there; trained and applied only where rule 1 lets an expectation be",
         "other models": "logistic regression (C 4, balanced weights, liblinear; one against the rest for "
         "several classes) calibrated by sigmoid on 3 stratified folds",
+        "purpose": "linear-chain CRF (CRFsuite, L-BFGS "
+        + ", ".join(f"{k} {v}" for k, v in SPAN_SETTINGS.items() if k != "feature.possible_transitions")
+        + ") over BIO labels of the purpose span, trained on gold expectations and goal statements",
     }
 
 

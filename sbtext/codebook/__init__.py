@@ -62,6 +62,14 @@ PURPOSE_WORD_LISTS = (
     "goal_line_openers",
     "goal_nouns",
 )
+# Lists added later: a codebook written before them takes the default codebook's.
+OPTIONAL_PURPOSE_WORD_LISTS = (
+    "verb_group_stops",
+    "goal_copulas",
+    "goal_phrase_skips",
+    "page_reference_openers",
+    "page_reference_words",
+)
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,15 @@ class Codebook:
         return frozenset(w.lower() for w in self.purpose_clauses()[name])
 
     def purpose_clauses(self) -> dict[str, Any]:
-        """The `purpose_clauses` section; a codebook without one borrows the default's."""
+        """The `purpose_clauses` section; a codebook without one borrows the default's, and one
+        without a list added later (`OPTIONAL_PURPOSE_WORD_LISTS`) borrows that list."""
         own = self.data.get("purpose_clauses")
-        if own is None and self.path != str(default_codebook_path()):
-            return load_codebook(None).purpose_clauses()
-        return dict(own or {})
+        if self.path == str(default_codebook_path()):
+            return dict(own or {})
+        default = load_codebook(None).purpose_clauses()
+        if own is None:
+            return default
+        return {**{k: default[k] for k in OPTIONAL_PURPOSE_WORD_LISTS if k not in own}, **own}
 
 
 def default_codebook_path() -> Path:
@@ -198,7 +210,7 @@ def _check_purpose_clauses(section: Any, fail: Any) -> None:
     missing = [k for k in PURPOSE_WORD_LISTS if k not in section]
     if missing:
         fail(f"'purpose_clauses' lacks {missing!r}")
-    for key in PURPOSE_WORD_LISTS:
+    for key in (*PURPOSE_WORD_LISTS, *(k for k in OPTIONAL_PURPOSE_WORD_LISTS if k in section)):
         words = section[key]
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             fail(f"'purpose_clauses.{key}' must be a list of non-empty strings, got {words!r}")

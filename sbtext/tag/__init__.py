@@ -33,8 +33,8 @@ from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 from sbtext.nlp import own_pipeline
 from sbtext.records import Cue, Label
 from sbtext.tag.model import Models, check_codebook, expectation_proba, features, load_models, positive_proba
-from sbtext.tag.purpose import Purpose, PurposeRules, find_goal, find_purposes
-from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans, cue_spans_of
+from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
+from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
 
 __all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "names_the_basis"]
 
@@ -166,9 +166,22 @@ class Tagger:
 
     def _decide_purpose(self, passages: list[_Passage]) -> None:
         """The purpose an expectation or goal statement shows, and its category."""
+        for p in passages:
+            if self.models.purpose is not None and (p.is_expectation or p.is_goal):
+                # An expectation shows its own purpose, cut as one, even when it is a goal statement too.
+                goal = p.is_goal and not p.is_expectation
+                p.purpose, p.goal = self.cut_purpose(p.doc, goal=goal, cues=p.cues), None
         shown = [p for p in passages if p.choose()]
         for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
             p.category = category
+
+    def cut_purpose(self, doc: Doc | Span, *, goal: bool, cues: list[Span] | None = None) -> Purpose | None:
+        """The purpose span of a passage that shows one (an expectation, or a goal statement when
+        `goal`): the learned span model's, or without it the rules' clause, else their goal phrase."""
+        if self.models.purpose is not None:
+            return self.models.purpose.cut(doc, self.rules, goal=goal, cues=cues)
+        clause, phrase = choose_purpose(doc, cues, self.rules), find_goal(doc, self.rules)
+        return _chosen(not goal, goal, clause, phrase)
 
     def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:
         found = {s.label_.split(":", 1)[1] for s in spans if s.label_.startswith("sphere:")}
@@ -269,17 +282,8 @@ def names_the_basis(cues: list[Span]) -> bool:
 def choose_purpose(
     doc: Doc | Span, cues: list[Span] | None = None, rules: PurposeRules | None = None
 ) -> Purpose | None:
-    """The purpose clause that states an end: an om-clause that only repeats the expectation
-    ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
-    candidates = find_purposes(doc, rules)
-    actors = [
-        s for s in (cue_spans(doc) if cues is None else cues) if s.label_ == "core" or s.label_.startswith("sphere:")
-    ]
-    for purpose in candidates:
-        start, end = purpose.start + doc[0].idx, purpose.end + doc[0].idx
-        if not any(start <= a.start_char and a.end_char <= end for a in actors):
-            return purpose
-    return candidates[0] if candidates else None
+    """The rules' purpose clause (see `sbtext.tag.purpose.choose_purpose_clause`)."""
+    return choose_purpose_clause(doc, cues, rules)
 
 
 def _framing_scores(m: Models, x: Any, cues: list[list[Span]]) -> list[dict[str, float]]:

@@ -8,7 +8,8 @@ clause, at the start of the passage). Only the cue counts' scale is fitted on th
 each decision is a logistic regression with
 balanced class weights on top of it, calibrated by sigmoid on three stratified folds (trained with
 balanced sample weights, see `sbtext.train.fit_balanced`), with a fixed random state, so that the
-same data give the same model.
+same data give the same model. Beside them travels the purpose span model
+(`sbtext.tag.purpose_model`, a CRF in CRFsuite's own file format).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES, Codebook
 from sbtext.errors import Errors, SbtextError
+from sbtext.tag.purpose_model import FILE_NAME as PURPOSE_FILE
+from sbtext.tag.purpose_model import SpanModel, load_span_model
 from sbtext.tag.rules import cue_counts, cue_spans_of
 
 RANDOM_STATE = 0
@@ -210,8 +213,9 @@ def make_classifier(*, multilabel: bool = False, binary: bool = False, c: float 
 
 @dataclass
 class Models:
-    """The fitted featurizer and five classifiers (a classifier may be None when its training data
-    was too thin; without a featurizer there are no models and the codebook rules decide)."""
+    """The fitted featurizer, five classifiers and the purpose span model (each may be None when
+    its training data was too thin; without a featurizer there are no models and the codebook
+    rules decide)."""
 
     featurizer: ColumnTransformer | None = None
     expectation: Classifier | None = None
@@ -222,6 +226,8 @@ class Models:
     # A sigmoid over the expectation model's decision values, fitted on held-out whole documents
     # (so that its probabilities carry their base rate); None in models trained without them.
     expectation_calibration: LogisticRegression | None = None
+    # The learned purpose span (a CRF, saved in its own format); None: the rules cut purposes.
+    purpose: SpanModel | None = None
     sphere_names: tuple[str, ...] = SPHERES
     manifest: dict[str, Any] | None = None
     sha256: str = ""
@@ -242,6 +248,8 @@ class Models:
                 tmp = folder / f".{name}.skops.tmp"
                 sio.dump(model, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
                 tmp.replace(folder / f"{name}.skops")
+        if self.purpose is not None:
+            self.purpose.save(folder)
         tmp = folder / ".manifest.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(folder / "manifest.json")
@@ -264,7 +272,7 @@ def load_models(folder: str | Path | None = None) -> Models:
     if not manifest_file.is_file():
         raise SbtextError(Errors.E071, path=str(folder), detail="manifest.json is missing")
     digest = hashlib.sha256()
-    for file in [*sorted(folder.glob("*.skops")), manifest_file]:
+    for file in [*sorted(folder.glob("*.skops")), *sorted(folder.glob(PURPOSE_FILE)), manifest_file]:
         digest.update(file.read_bytes())
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     models = Models(manifest=manifest, sha256=digest.hexdigest(), folder=str(folder))
@@ -279,6 +287,7 @@ def load_models(folder: str | Path | None = None) -> Models:
             if untrusted:
                 raise SbtextError(Errors.E071, path=str(file), detail=f"untrusted types {untrusted!r}")
             setattr(models, name, sio.load(file, trusted=sio.get_untrusted_types(file=file)))
+    models.purpose = load_span_model(folder)
     return models
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from sbtext.codebook import Codebook, load_codebook
+from sbtext.tag.rules import cue_spans
 
 PAGE_LABEL = re.compile(r"p\.?\d+")
 OPEN_QUOTES = {"(", "‘", "'", '"', "“"}
@@ -44,6 +45,11 @@ class PurposeRules:
     goal_openers: tuple[tuple[str, ...], ...]
     goal_line_openers: tuple[tuple[str, ...], ...]
     goal_nouns: frozenset[str]
+    verb_group_stops: frozenset[str]
+    goal_copulas: frozenset[str]
+    goal_phrase_skips: frozenset[str]
+    page_reference_openers: frozenset[str]
+    page_reference_words: frozenset[str]
 
     @classmethod
     def of(cls, codebook: Codebook) -> PurposeRules:
@@ -84,6 +90,11 @@ def _rules(codebook: Codebook) -> PurposeRules:
         goal_openers=tuple(tuple(g.lower().split()) for g in section["goal_openers"]) + lines,
         goal_line_openers=lines,
         goal_nouns=words("goal_nouns"),
+        verb_group_stops=words("verb_group_stops"),
+        goal_copulas=words("goal_copulas"),
+        goal_phrase_skips=words("goal_phrase_skips"),
+        page_reference_openers=words("page_reference_openers"),
+        page_reference_words=words("page_reference_words"),
     )
 
 
@@ -114,7 +125,7 @@ def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Pu
     offset = tokens[0].idx if tokens else 0
     found: list[Purpose] = []
     for i, token in enumerate(tokens):
-        marker = _marker_at(r, words, i)
+        marker = marker_at(r, words, i)
         if not marker or (found and tokens[i].idx - offset < found[-1].end):
             continue
         start = i + len(marker)
@@ -137,13 +148,29 @@ def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Pu
     return [fallback] if fallback else []
 
 
+def choose_purpose_clause(
+    doc: Doc | Span, cues: list[Span] | None = None, rules: PurposeRules | None = None
+) -> Purpose | None:
+    """The purpose clause that states an end: an om-clause that only repeats the expectation
+    ("om de sociale basis te versterken ... om de zorg te garanderen") gives way to the next one."""
+    candidates = find_purposes(doc, rules)
+    actors = [
+        s for s in (cue_spans(doc) if cues is None else cues) if s.label_ == "core" or s.label_.startswith("sphere:")
+    ]
+    for purpose in candidates:
+        start, end = purpose.start + doc[0].idx, purpose.end + doc[0].idx
+        if not any(start <= a.start_char and a.end_char <= end for a in actors):
+            return purpose
+    return candidates[0] if candidates else None
+
+
 def _states_an_end(r: PurposeRules, tokens: list[Token], start: int, end: int) -> bool:
     """An om-clause names what it serves: "om eenzaamheid te voorkomen", not "om te komen"."""
     words = [t for t in tokens[start:end] if t.is_alpha and t.lower_ != "te" and not _is_infinitive(r, t)]
     return len(words) >= r.min_object_words
 
 
-def _marker_at(r: PurposeRules, words: list[str], i: int) -> tuple[str, ...] | None:
+def marker_at(r: PurposeRules, words: list[str], i: int) -> tuple[str, ...] | None:
     """The marker that starts at word `i` (longer ones first), as the words it covers: a marker
     verb may be followed by a few fillers ("leidt naar verwachting tot")."""
     for marker in r.markers_by_first.get(words[i], ()):
@@ -165,7 +192,7 @@ def _clause_end(r: PurposeRules, tokens: list[Token], start: int) -> int:
     depth = 0
     for j in range(start, len(tokens)):
         text = tokens[j].text
-        if text in r.boundaries or _page_reference(tokens, j):
+        if text in r.boundaries or _page_reference(r, tokens, j):
             return j
         if text == "(":
             depth += 1
@@ -178,13 +205,13 @@ def _clause_end(r: PurposeRules, tokens: list[Token], start: int) -> int:
     return len(tokens)
 
 
-def _page_reference(tokens: list[Token], j: int) -> bool:
+def _page_reference(r: PurposeRules, tokens: list[Token], j: int) -> bool:
     """ "(p. 5)", "(p 5)", "(p15)": a page reference that a quote carries, never part of a clause."""
     text = tokens[j].text.lower()
-    if text in {"(p.", "(p"}:
+    if text in r.page_reference_openers:
         return True
     following = tokens[j + 1].lower_ if j + 1 < len(tokens) else ""
-    return text == "(" and (following in {"p.", "p", "pag.", "blz."} or PAGE_LABEL.fullmatch(following) is not None)
+    return text == "(" and (following in r.page_reference_words or PAGE_LABEL.fullmatch(following) is not None)
 
 
 def _complement_om(r: PurposeRules, tokens: list[Token], i: int) -> bool:
@@ -265,7 +292,7 @@ def _modal_purpose(r: PurposeRules, tokens: list[Token], offset: int) -> Purpose
         verbs = [j for j in range(i + 1, end) if tokens[j].lower_ in r.modal_effects]
         if verbs and verbs[-1] - i >= 2:
             last = verbs[-1] + 1
-            while last < end and _is_infinitive(r, tokens[last]) and tokens[last].lower_ not in {"en"}:
+            while last < end and _is_infinitive(r, tokens[last]) and tokens[last].lower_ not in r.verb_group_stops:
                 last += 1
             span = _trim(tokens, i + 1, last)
             if span:
@@ -302,15 +329,15 @@ def find_goal(doc: Doc | Span, rules: PurposeRules | None = None) -> Purpose | N
         if words[: len(start)] == start:
             whole_line = start in r.goal_line_openers
             first = 0 if whole_line else len(start)
-            span = _trim(tokens, first, _line_end(tokens) if whole_line else _clause_end(r, tokens, first))
+            span = _trim(tokens, first, _line_end(r, tokens) if whole_line else _clause_end(r, tokens, first))
             if span:
                 return Purpose(span[0] - offset, span[1] - offset, " ".join(start), goal=True)
     return _goal_noun_opening(r, tokens, offset) or _purpose_fragment(r, tokens, offset)
 
 
-def _line_end(tokens: list[Token]) -> int:
+def _line_end(r: PurposeRules, tokens: list[Token]) -> int:
     """A nominal goal line runs to its end, short of a page reference."""
-    return next((j for j in range(len(tokens)) if _page_reference(tokens, j)), len(tokens))
+    return next((j for j in range(len(tokens)) if _page_reference(r, tokens, j)), len(tokens))
 
 
 def _goal_noun_opening(r: PurposeRules, tokens: list[Token], offset: int) -> Purpose | None:
@@ -319,8 +346,8 @@ def _goal_noun_opening(r: PurposeRules, tokens: list[Token], offset: int) -> Pur
         if token.lower_ not in r.goal_nouns:
             continue
         for j in range(i + 1, min(i + 8, len(tokens))):
-            if tokens[j].lower_ in {"is", "zijn", ":"}:
-                first = j + 1 + (j + 1 < len(tokens) and tokens[j + 1].lower_ in {"dat", "om", "te"})
+            if tokens[j].lower_ in r.goal_copulas:
+                first = j + 1 + (j + 1 < len(tokens) and tokens[j + 1].lower_ in r.goal_phrase_skips)
                 span = _trim(tokens, first, _clause_end(r, tokens, first))
                 return Purpose(span[0] - offset, span[1] - offset, token.lower_, goal=True) if span else None
             if tokens[j].is_punct:

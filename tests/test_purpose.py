@@ -1,0 +1,89 @@
+"""Purpose clauses by the rules (sbtext.tag.purpose): every word list is the codebook YAML's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+CODEBOOK_TEXT = Path(__file__).resolve().parents[1] / "annotations" / "CODEBOOK.md"
+
+
+def _custom(tmp_path, change) -> Path:
+    from sbtext.codebook import default_codebook_path
+
+    data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    change(data["purpose_clauses"])
+    path = tmp_path / "codeboek.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        ("Een actieve buurtvereniging zorgt voor meer plezier in het wonen.", "meer plezier in het wonen"),
+        (
+            "Het jongerenwerk werkt aan betere kansen voor jongeren in de vrije tijd.",
+            "betere kansen voor jongeren in de vrije tijd",
+        ),
+        ("Buurthuizen dragen bij aan minder eenzaamheid onder ouderen.", "minder eenzaamheid onder ouderen"),
+    ],
+)
+def test_the_openers_the_gold_marks_open_a_purpose(nlp, text, purpose):
+    from sbtext.codebook import load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_purposes
+
+    (found,) = find_purposes(nlp(text), PurposeRules.of(load_codebook(None)))
+    assert text[found.start : found.end] == purpose
+
+
+def test_the_codebook_text_names_the_yamls_new_openers():
+    from sbtext.codebook import load_codebook
+
+    markers = {m.lower() for m in load_codebook(None).purpose_clauses()["markers"]}
+    text = CODEBOOK_TEXT.read_text(encoding="utf-8")
+    named = re.findall(r'after "(zorgt voor)" / "(zorgen voor)"|and after "(werkt aan)" / "(werken aan)"', text)
+    assert {w for group in named for w in group if w} == {"zorgt voor", "zorgen voor", "werkt aan", "werken aan"}
+    assert {"zorgt voor", "zorgen voor", "werkt aan", "werken aan"} <= markers
+    assert not {"maakt mogelijk", "een rol spelen bij"} & markers
+
+
+def test_goal_copulas_come_from_the_codebook(tmp_path, nlp):
+    """ "Het doel ... wordt" opens a goal phrase once "wordt" is among the YAML's goal copulas."""
+    from sbtext.codebook import load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_goal
+
+    text = "Het doel van de aanpak wordt een buurt waarin iedereen meedoet."
+    custom = _custom(tmp_path, lambda section: section["goal_copulas"].append("wordt"))
+    doc = nlp(text)
+    assert find_goal(doc, PurposeRules.of(load_codebook(None))) is None
+    found = find_goal(doc, PurposeRules.of(load_codebook(custom)))
+    assert found is not None and text[found.start : found.end] == "een buurt waarin iedereen meedoet"
+
+
+def test_page_reference_words_come_from_the_codebook(tmp_path, nlp):
+    from sbtext.codebook import load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_purposes
+
+    text = "Vrijwilligers helpen, zodat ouderen thuis kunnen blijven (pagina 4)."
+    custom = _custom(tmp_path, lambda section: section["page_reference_words"].append("pagina"))
+    doc = nlp(text)
+    (default,) = find_purposes(doc, PurposeRules.of(load_codebook(None)))
+    (own,) = find_purposes(doc, PurposeRules.of(load_codebook(custom)))
+    assert text[default.start : default.end] == "ouderen thuis kunnen blijven (pagina 4)"
+    assert text[own.start : own.end] == "ouderen thuis kunnen blijven"
+
+
+def test_a_codebook_written_before_the_later_lists_borrows_them(tmp_path):
+    from sbtext.codebook import OPTIONAL_PURPOSE_WORD_LISTS, load_codebook
+
+    def drop(section):
+        for key in OPTIONAL_PURPOSE_WORD_LISTS:
+            del section[key]
+
+    older = load_codebook(_custom(tmp_path, drop)).purpose_clauses()
+    default = load_codebook(None).purpose_clauses()
+    assert {k: older[k] for k in OPTIONAL_PURPOSE_WORD_LISTS} == {k: default[k] for k in OPTIONAL_PURPOSE_WORD_LISTS}

@@ -1,0 +1,137 @@
+"""The learned purpose span (sbtext.tag.purpose_model), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+# (text, purpose or "" for none, goal statement): a small training set of my own sentences.
+TRAIN = [
+    (
+        "Buurtverenigingen organiseren koffieochtenden, zodat ouderen minder alleen zijn.",
+        "ouderen minder alleen zijn",
+        False,
+    ),
+    (
+        "Vrijwilligers bezoeken nieuwe bewoners om hen wegwijs te maken in de wijk.",
+        "hen wegwijs te maken in de wijk",
+        False,
+    ),
+    ("Mantelzorgers krijgen respijtzorg, waardoor zij het langer volhouden.", "zij het langer volhouden", False),
+    (
+        "Het buurthuis biedt ruimte aan initiatieven van bewoners om de samenhang te versterken.",
+        "de samenhang te versterken",
+        False,
+    ),
+    ("Sportclubs zetten trainers in zodat kinderen meer bewegen.", "kinderen meer bewegen", False),
+    ("Wij vragen buren om een oogje in het zeil te houden.", "", False),
+    ("Vrijwilligers spelen een belangrijke rol in de wijk.", "", False),
+    ("Mantelzorgers nemen veel taken op zich.", "", False),
+    ("Het welzijnswerk is in elke wijk aanwezig.", "", False),
+    ("De buurtsportcoach werkt samen met de scholen in de buurt.", "", False),
+    ("Het doel is de zorg betaalbaar te houden.", "de zorg betaalbaar te houden", True),
+    ("Behouden van de kwaliteit van de wijkverpleging.", "Behouden van de kwaliteit van de wijkverpleging", True),
+    (
+        "Versterking van de samenwerking tussen huisarts en welzijnswerk.",
+        "Versterking van de samenwerking tussen huisarts en welzijnswerk",
+        True,
+    ),
+    ("We willen dat elk kind veilig kan opgroeien.", "elk kind veilig kan opgroeien", True),
+    ("Het doel is minder wachttijden in de jeugdzorg.", "minder wachttijden in de jeugdzorg", True),
+    ("Verbetering van de toegang tot schuldhulp.", "Verbetering van de toegang tot schuldhulp", True),
+]
+TRAIN = TRAIN * 3  # the same sentences thrice: enough weight for CRFsuite on so few sequences
+
+
+@pytest.fixture(scope="module")
+def span_model(tagger):
+    from sbtext.tag.purpose_model import fit_span_model
+
+    docs = [tagger.nlp(text) for text, _, _ in TRAIN]
+    model = fit_span_model(docs, [p for _, p, _ in TRAIN], [g for _, _, g in TRAIN], tagger.rules)
+    assert model is not None
+    return model
+
+
+@pytest.mark.parametrize(
+    ("text", "goal", "purpose"),
+    [
+        ("Buurtcentra openen vaker hun deuren, zodat jongeren een plek hebben.", False, "jongeren een plek hebben"),
+        ("Vrijwilligers koken samen met ouderen om eenzaamheid te voorkomen.", False, "eenzaamheid te voorkomen"),
+        ("Mantelzorgers zijn onmisbaar in de zorg.", False, ""),
+        (
+            "Behouden van de toegankelijkheid van de huisartsenzorg.",
+            True,
+            "Behouden van de toegankelijkheid van de huisartsenzorg",
+        ),
+        ("Het doel is de druk op de mantelzorg te verlichten.", True, "de druk op de mantelzorg te verlichten"),
+    ],
+)
+def test_the_span_model_cuts_the_purpose_or_says_none(span_model, tagger, text, goal, purpose):
+    found = span_model.cut(tagger.nlp(text), tagger.rules, goal=goal)
+    assert (text[found.start : found.end] if found else "") == purpose
+
+
+def test_a_model_saved_and_loaded_cuts_the_same(span_model, tagger, tmp_path):
+    from sbtext.tag.purpose_model import load_span_model
+
+    span_model.save(tmp_path)
+    loaded = load_span_model(tmp_path)
+    doc = tagger.nlp("Buurtcentra openen vaker hun deuren, zodat jongeren een plek hebben.")
+    assert loaded is not None and loaded.cut(doc, tagger.rules, goal=False) == span_model.cut(
+        doc, tagger.rules, goal=False
+    )
+    assert load_span_model(tmp_path / "leeg") is None
+
+
+def test_no_purpose_to_learn_gives_no_model(tagger):
+    from sbtext.tag.purpose_model import fit_span_model
+
+    docs = [tagger.nlp("Vrijwilligers spelen een rol.")]
+    assert fit_span_model(docs, [""], [False], tagger.rules) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose", "labels"),
+    [
+        ("Wij doen dit zodat buren elkaar kennen.", "buren elkaar kennen", "O O O O B I I O"),
+        ("Wij doen dit.", "", "O O O O"),
+        # a span that ends inside a token (extraction noise in the gold) takes the whole token
+        ("Dit helpt om ouderen te activeren.", "ouderen te activer", "O O O B I I O"),
+    ],
+)
+def test_gold_purposes_become_bio_labels(tagger, text, purpose, labels):
+    from sbtext.tag.purpose_model import bio_labels
+
+    assert " ".join(bio_labels(tagger.nlp(text), purpose)) == labels
+
+
+@pytest.mark.parametrize(
+    ("tags", "purpose"),
+    [
+        ("O O O O B I I O", "buren elkaar kennen"),
+        ("O O O O I I I O", "buren elkaar kennen"),  # an I with no B opens a span too
+        ("O O O O O O O O", None),
+        ("O O O O B I O B", "buren elkaar"),  # the first run only
+    ],
+)
+def test_tags_become_the_first_marked_span(tagger, tags, purpose):
+    from sbtext.tag.purpose_model import span_of
+
+    text = "Wij doen dit zodat buren elkaar kennen."
+    found = span_of(tagger.nlp(text), tags.split(), tagger.rules)
+    assert (text[found.start : found.end] if found else None) == purpose
+    if found:
+        assert found.marker == "zodat"
+
+
+def test_a_tagger_with_a_span_model_shows_its_cut(tagger, span_model):
+    """With a span model the tagger shows the model's purpose for an expectation or goal statement."""
+    from sbtext.tag import Tagger
+
+    own = Tagger(tagger.nlp, models="rules")
+    text = "Het doel is de druk op de mantelzorg te verlichten."
+    doc = own.nlp(text)
+    assert own.cut_purpose(doc, goal=True) is not None
+    own.models.purpose = span_model
+    label = own.tag(text)
+    assert label.goal_statement and label.purpose == "de druk op de mantelzorg te verlichten"
