@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -176,10 +176,10 @@ def _glyphs(raw: object, text: str) -> list[_Glyph]:
 # converts four pointer objects per call, which costs more than pdfium's work for the glyph.
 _GET_CHAR_BOX = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p
-)(ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value)
+)(cast(int, ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value))
 
 
-def _char_boxes(raw: object, indexes: list[int]) -> list[float]:
+def _char_boxes(raw: Any, indexes: list[int]) -> list[float]:
     """The boxes of the characters at `indexes`, flat: left, right, bottom, top of each in turn.
 
     A character pdfium gives no box keeps the one before it (zeros for the first), as four
@@ -218,7 +218,7 @@ class _Line:
     def add(self, glyph: _Glyph) -> bool:
         """Take the glyph unless it overprints one (True either way); False, taking nothing, when
         it starts another line."""
-        char, left, right, bottom, top, _ = glyph
+        char, left, _, bottom, top, _ = glyph
         if left - 3 <= self.rightmost and self.is_overprint(glyph):
             return True
         last = self.last
@@ -234,14 +234,12 @@ class _Line:
                 size = top - bottom
             if size < 1.0:
                 size = 1.0
-            middle = (bottom + top) / 2
-            if middle < low - 0.2 * size or middle > high + 0.2 * size:
+            middle, gap = (bottom + top) / 2, left - last.right
+            if middle < low - 0.2 * size or middle > high + 0.2 * size:  # another baseline
                 if not self._runs_vertically(last, glyph):
                     return False
-            elif last.char in HYPHEN_MARKS and left < last.left:
-                return False
-            elif left - last.right > GAP_SPLIT * size or left - last.right < -2 * size:
-                return False
+            elif (last.char in HYPHEN_MARKS and left < last.left) or gap > GAP_SPLIT * size or gap < -2 * size:
+                return False  # a step back after a hyphen, a wide gap, an overlap
             if bottom < low:
                 self.low = bottom
             if top > high:
