@@ -156,7 +156,7 @@ def write_results(path: Path, rows: list, scaling: tuple | None) -> None:
     # The notes under "## " headings are written by hand after a run: they stay.
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     notes = old[old.index("\n## ") + 1 :] if "\n## " in old else ""
-    path.write_text("\n".join(lines) + notes, encoding="utf-8")
+    path.write_text("\n".join(lines) + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
 def throughput_table(rows: list) -> list[str]:
