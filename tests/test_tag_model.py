@@ -59,4 +59,3 @@ def test_featurize_gives_the_featurizers_matrix(tagger, real_passages) -> None:
     assert expected.shape == got.shape
     assert np.array_equal(expected.indptr, got.indptr) and np.array_equal(expected.indices, got.indices)
     assert np.array_equal(expected.data, got.data)
-
