@@ -105,8 +105,10 @@ def _pieces(page: Page, span: Span, parsed: Doc | None) -> Iterator[tuple[int, i
     if parsed is None or (span.kind == "bullet" and span.end - span.start <= LONGEST):
         yield span.start, span.end
         return
-    text = parsed.text  # built from the tokens each time it is read: once per paragraph, not per sentence
-    for start, end in sentence_bounds(parsed):
+    # The paragraph's text as it went into the pipeline (`Doc.text` would join it again from its
+    # tokens, a Token object per word).
+    text = page.text[span.start : span.end]
+    for start, end in sentence_bounds(parsed, text):
         for piece_start, piece_end in _clauses(text, start, end):
             yield span.start + piece_start, span.start + piece_end
 
@@ -123,13 +125,14 @@ def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield start + m.start() + lead, start + m.start() + len(piece.rstrip())
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def sentence_bounds(doc: Doc, text: str | None = None) -> list[tuple[int, int]]:
     """Character bounds of the sentences, with abbreviation and lower-case splits undone and
-    pieces without a letter or digit (a closing quote mark) kept with their sentence."""
+    pieces without a letter or digit (a closing quote mark) kept with their sentence. `text` is
+    `doc.text` where the caller has it already."""
     bounds: list[tuple[int, int]] = []
-    whole = doc.text
+    whole = doc.text if text is None else text
     for sent in doc.sents:
-        text = sent.text
+        text = whole[sent.start_char : sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))
         end = sent.end_char - (len(text) - len(text.rstrip()))
         if start >= end:

@@ -17,10 +17,11 @@ spread.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -138,69 +139,129 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
 def _glyph_lines(textpage: pdfium.PdfTextPage) -> list[list[_Glyph]]:
     """pdfium's page text as glyphs with their boxes, split into visual lines, overprinted
     duplicates dropped."""
-    values = [ctypes.c_double() for _ in range(4)]
-    refs = [ctypes.byref(v) for v in values]
-    get_box, raw = pdfium_c.FPDFText_GetCharBox, textpage.raw
+    raw = textpage.raw
+    text = _page_text(textpage)
+    glyphs = iter(_glyphs(raw, text))
     lines: list[list[_Glyph]] = []
     line = _Line(raw)
-    for k, char in enumerate(_page_text(textpage)):
-        if char in LINE_BREAKS:
-            lines.append(line.glyphs)
-            line = _Line(raw)
-            continue
+    for k, char in enumerate(text):
         if char.isspace():
-            line.space(k)
+            if char in LINE_BREAKS:
+                lines.append(line.glyphs)
+                line = _Line(raw)
+            else:
+                line.space(k)
             continue
-        get_box(raw, k, *refs)
-        glyph = _Glyph(char, values[0].value, values[1].value, values[2].value, values[3].value, k)
+        glyph = next(glyphs)
         if glyph.top <= glyph.bottom:
             line.glyphs.append(glyph)
-            continue
-        if line.is_overprint(glyph):
-            continue
-        if line.last is not None and line.breaks(glyph):
+        elif not line.add(glyph):
             lines.append(line.glyphs)
             line = _Line(raw)
-        line.add(glyph)
+            line.add(glyph)
     lines.append(line.glyphs)
     return [g for g in lines if any(not x.char.isspace() for x in g)]
 
 
+def _glyphs(raw: object, text: str) -> list[_Glyph]:
+    """The page text's characters other than spaces and line breaks, with their boxes."""
+    indexes = [k for k, char in enumerate(text) if not char.isspace()]
+    boxes = _char_boxes(raw, indexes)
+    fields = zip([text[k] for k in indexes], boxes[0::4], boxes[1::4], boxes[2::4], boxes[3::4], indexes)
+    # tuple.__new__ over zipped fields: the tuples are made in C, not by a Python call per glyph.
+    return list(map(tuple.__new__, itertools.repeat(_Glyph), fields))
+
+
+# FPDFText_GetCharBox through a prototype that takes plain addresses: pypdfium2's own binding
+# converts four pointer objects per call, which costs more than pdfium's work for the glyph.
+_GET_CHAR_BOX = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p
+)(cast(int, ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value))
+
+
+def _char_boxes(raw: Any, indexes: list[int]) -> list[float]:
+    """The boxes of the characters at `indexes`, flat: left, right, bottom, top of each in turn.
+
+    A character pdfium gives no box keeps the one before it (zeros for the first), as four
+    reused output variables would.
+    """
+    buffer = (ctypes.c_double * (4 * len(indexes)))()
+    base = ctypes.addressof(buffer)
+    page = ctypes.cast(raw, ctypes.c_void_p)
+    for j, k in enumerate(indexes):
+        at = base + 32 * j
+        if not _GET_CHAR_BOX(page, k, at, at + 8, at + 16, at + 24) and j:
+            ctypes.memmove(at, at - 32, 32)
+    return buffer[:]
+
+
 class _Line:
-    """The glyphs of one visual line as it is being read, with its vertical extent."""
+    """The glyphs of one visual line as it is being read, with its vertical extent.
+
+    `add` runs once per glyph of the document: it works by comparisons on local names, and the
+    index of glyphs by character and position that finds overprints is built only for a line
+    where one could be (a glyph not right of all before it).
+    """
 
     def __init__(self, raw: object = None) -> None:
         self.raw = raw
         self.glyphs: list[_Glyph] = []
         self.last: _Glyph | None = None
         self.low = self.high = 0.0
-        self.seen: dict[tuple[str, int], list[_Glyph]] = {}
+        self.seen: dict[tuple[str, int], list[_Glyph]] | None = None
         self.rightmost = -math.inf  # the largest `left` among the glyphs seen
 
     def space(self, k: int) -> None:
         if self.glyphs and self.glyphs[-1].char != " ":
             self.glyphs.append(_Glyph(" ", 0.0, 0.0, 0.0, 0.0, k))
 
-    def add(self, glyph: _Glyph) -> None:
-        # Comparisons rather than min() and max(): this runs once per glyph of the document.
-        if self.last is None:
-            self.low, self.high = glyph.bottom, glyph.top
+    def add(self, glyph: _Glyph) -> bool:
+        """Take the glyph unless it overprints one (True either way); False, taking nothing, when
+        it starts another line."""
+        char, left, _, bottom, top, _ = glyph
+        if left - 3 <= self.rightmost and self.is_overprint(glyph):
+            return True
+        last = self.last
+        if last is None:
+            self.low, self.high = bottom, top
         else:
-            if glyph.bottom < self.low:
-                self.low = glyph.bottom
-            if glyph.top > self.high:
-                self.high = glyph.top
+            low, high = self.low, self.high
+            # max(min(extent, 3 x last height), glyph height, 1)
+            size, tall = high - low, 3 * (last.top - last.bottom)
+            if tall < size:
+                size = tall
+            if top - bottom > size:
+                size = top - bottom
+            if size < 1.0:
+                size = 1.0
+            middle, gap = (bottom + top) / 2, left - last.right
+            if middle < low - 0.2 * size or middle > high + 0.2 * size:  # another baseline
+                if not self._runs_vertically(last, glyph):
+                    return False
+            elif (last.char in HYPHEN_MARKS and left < last.left) or gap > GAP_SPLIT * size or gap < -2 * size:
+                return False  # a step back after a hyphen, a wide gap, an overlap
+            if bottom < low:
+                self.low = bottom
+            if top > high:
+                self.high = top
         self.last = glyph
         self.glyphs.append(glyph)
-        self.seen.setdefault((glyph.char, round(glyph.left)), []).append(glyph)
-        if glyph.left > self.rightmost:
-            self.rightmost = glyph.left
+        if self.seen is not None:
+            self.seen.setdefault((char, round(left)), []).append(glyph)
+        if left > self.rightmost:
+            self.rightmost = left
+        return True
 
     def is_overprint(self, glyph: _Glyph) -> bool:
         """The same character drawn again on (almost) the same spot: a bold effect. The letters
         of a ligature ("ff", "tt") follow each other with one shared box: they are not."""
         if glyph.left - 3 > self.rightmost:  # the usual case, a glyph right of all seen: none is near
             return False
+        if self.seen is None:
+            self.seen = {}
+            for g in self.glyphs:
+                if g.top > g.bottom:  # the glyphs taken by `add`, not spaces or empty boxes
+                    self.seen.setdefault((g.char, round(g.left)), []).append(g)
         tolerance = 0.35 * (glyph.top - glyph.bottom)
         across = 0.35 * max(glyph.right - glyph.left, 0.1)
         x = round(glyph.left)
@@ -221,26 +282,6 @@ class _Line:
             return False
         return all(abs(math.sin(pdfium_c.FPDFText_GetCharAngle(self.raw, g.k))) > 0.7 for g in (last, glyph))
 
-    def breaks(self, glyph: _Glyph) -> bool:
-        """The glyph starts another line: another baseline, a step back, a wide gap."""
-        last = self.last
-        assert last is not None
-        # max(min(extent, 3 x last height), glyph height, 1), by comparisons (once per glyph)
-        size, tall, height = self.high - self.low, 3 * (last.top - last.bottom), glyph.top - glyph.bottom
-        if tall < size:
-            size = tall
-        if height > size:
-            size = height
-        if size < 1.0:
-            size = 1.0
-        middle = (glyph.bottom + glyph.top) / 2
-        if middle < self.low - 0.2 * size or middle > self.high + 0.2 * size:
-            return not self._runs_vertically(last, glyph)
-        if last.char in HYPHEN_MARKS and glyph.left < last.left:
-            return True
-        gap = glyph.left - last.right
-        return gap > GAP_SPLIT * size or gap < -2 * size
-
 
 def _ligature(a: _Glyph, b: _Glyph) -> bool:
     same_box = abs(a.left - b.left) < 0.01 and abs(a.right - b.right) < 0.01 and abs(a.bottom - b.bottom) < 0.01
@@ -254,22 +295,21 @@ def _inked(line: list[_Glyph]) -> list[_Glyph]:
 def _block(textpage: pdfium.PdfTextPage, line: list[_Glyph], width: float, height: float) -> Block:
     inked = _inked(line) or line
     body = _body_size(inked)
-    text = ""
+    chars = []
     for k, glyph in enumerate(line):
-        if _is_marker(line, k, body):
-            continue
         char = glyph.char
+        if char.isdigit() and _is_marker(line, k, body):
+            continue
         if char in HYPHEN_MARKS:
             # A hyphen mark inside a line was not a line-end break: pdfium joined the word.
-            char = "\x02" if k == len(line) - 1 or not line[k + 1 :] else ""
-        text += char
+            char = "\x02" if k == len(line) - 1 else ""
+        chars.append(char)
+    text = "".join(chars)
     first = inked[0]
     size = _font_size(textpage, first.k)
     weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first.k)
-    left = min(g.left for g in inked)
-    right = max(g.right for g in inked)
-    top = max(g.top for g in inked)
-    bottom = min(g.bottom for g in inked)
+    _, lefts, rights, bottoms, tops, _ = zip(*inked)
+    left, right, top, bottom = min(lefts), max(rights), max(tops), min(bottoms)
     return Block(
         text=" ".join(text.split(" ")).strip(" "),
         kind="line",

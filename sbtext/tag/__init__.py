@@ -26,13 +26,22 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, FRAMING_CLASSES, SPHERES
 from sbtext.nlp import own_pipeline
 from sbtext.records import Cue, Label
-from sbtext.tag.model import Models, check_codebook, expectation_proba, features, load_models, positive_proba
+from sbtext.tag.model import (
+    Models,
+    check_codebook,
+    expectation_proba,
+    features,
+    load_models,
+    positive_proba,
+    token_array,
+)
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
 
@@ -44,6 +53,7 @@ BATCH = 256
 # Passages scored together: the models' fixed cost per call (input checks of some 50 estimators)
 # is spread over more rows; the labels do not depend on it.
 SCORE_BATCH = 4096
+KEY_ATTRS = (ORTH, SPACY, LEMMA, POS, TAG, DEP, HEAD, SENT_START)
 
 
 class Tagger:
@@ -110,7 +120,8 @@ class Tagger:
         cues = cue_spans_of(items)
         # Passages alike in every token attribute and cue are labelled alike: each is tagged once
         # (a page that repeats one line 40,000 times costs one passage's tagging).
-        keys = [_passage_key(item, found) for item, found in zip(items, cues)]
+        arrays: dict[int, np.ndarray] = {}
+        keys = [_passage_key(item, found, arrays) for item, found in zip(items, cues)]
         first: dict[tuple[Any, ...], int] = {}
         unique = [i for i, key in enumerate(keys) if first.setdefault(key, i) == i]
         labels = [
@@ -331,11 +342,10 @@ def format_cues(cues: Iterable[Cue]) -> str:
     return " | ".join(f"{label}: {', '.join(words)}" for label, words in groups.items())
 
 
-def _passage_key(item: Doc | Span, cues: list[Span]) -> tuple[Any, ...]:
-    """Everything a passage's label is computed from: its tokens with their attributes, and its
-    cues relative to its start."""
+def _passage_key(item: Doc | Span, cues: list[Span], arrays: dict[int, np.ndarray]) -> tuple[Any, ...]:
+    """Everything a passage's label is computed from: its tokens with their attributes (text,
+    trailing space, lemma, tags, dependency, head offset, sentence start: rows of an array, not a
+    Token object per word; `arrays` holds them by document), and its cues relative to its start."""
     start = item.start_char if isinstance(item, Span) else 0
-    tokens = tuple(
-        (t.text, t.whitespace_, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i - t.i, t.is_sent_start) for t in item
-    )
+    tokens = token_array(item, KEY_ATTRS, arrays).tobytes()
     return tokens, tuple((c.start_char - start, c.end_char - start, c.label_, c.kb_id_, c.id_) for c in cues)

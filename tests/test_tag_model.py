@@ -1,0 +1,61 @@
+"""The fast paths of feature computation give the featurizer's own values, on real passages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from sbtext.clean import clean_document
+from sbtext.read import read_document
+from sbtext.segment import passage_spans
+from sbtext.tag.model import _word_ngrams, features, featurize, hash_char_ngrams
+
+REAL = Path(__file__).resolve().parents[1] / "corpora" / "real"
+
+
+@pytest.fixture(scope="module")
+def real_passages(tagger):
+    """The processed passages of a real ministry letter in `corpora/real`."""
+    doc = clean_document(read_document(REAL / "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"))
+    spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
+    assert len(spans) > 100
+    return spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a",
+        "de",
+        "zorg",
+        "mantelzorgondersteuning",
+        "Één  buurthuis\tvoor   iedereen, ook 's avonds!",
+        "co-creatie — 10% (zie § 2.1) … “welzijn”",
+        "",
+    ],
+)
+def test_char_ngrams_hash_as_the_vectorizer_does(text: str) -> None:
+    hasher = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), n_features=2**18, alternate_sign=False, binary=True, norm="l2"
+    )
+    expected, got = hasher.transform([text, text.upper()]), hash_char_ngrams(hasher, [text, text.upper()])
+    assert (expected != got).nnz == 0
+    assert np.array_equal(expected.indices, got.indices) and np.array_equal(expected.indptr, got.indptr)
+
+
+@pytest.mark.parametrize("word", ["a", "ab", "abc", "abcd", "mantelzorg"])
+def test_word_ngrams_are_the_analyzers(word: str) -> None:
+    analyzer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    assert _word_ngrams(word, 3, 5) == analyzer(word)
+
+
+def test_featurize_gives_the_featurizers_matrix(tagger, real_passages) -> None:
+    featurizer = tagger.models.featurizer
+    x = features(real_passages)
+    expected, got = featurizer.transform(x), featurize(featurizer, x)
+    assert expected.shape == got.shape
+    assert np.array_equal(expected.indptr, got.indptr) and np.array_equal(expected.indices, got.indices)
+    assert np.array_equal(expected.data, got.data)
