@@ -149,7 +149,7 @@ def fit_models(
     # name the sociale basis, which give it a role. Elsewhere the gate decides. It learns from real
     # text only: constructed sentences, two thirds of them expectations, lowered its average
     # precision on held-out whole documents (0.57 without them against 0.53 with them).
-    named = np.flatnonzero(p.names_basis & learns_expectation(records))
+    named = np.flatnonzero(p.names_basis & learns_expectation(records, y, p.names_basis))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         # A calibration fold of a small training set may lack a framing or category: that class is
@@ -218,9 +218,12 @@ def _fit_others(
         models.goal = fit_balanced(words_and_cues(x[marked]), goals, binary=True)
 
 
-def learns_expectation(records: Sequence[dict[str, Any]]) -> np.ndarray:
-    """Which records the expectation model learns from: all but constructed sentences."""
-    return np.array([r.get("origin", "real") != "constructed" for r in records], dtype=bool)
+def learns_expectation(records: Sequence[dict[str, Any]], y: np.ndarray, named: np.ndarray) -> np.ndarray:
+    """Which records the expectation model learns from: all but constructed sentences, unless
+    without them the passages naming the sociale basis lack expectations or non-expectations
+    (training data of curated files alone): then every record."""
+    real = np.array([r.get("origin", "real") != "constructed" for r in records], dtype=bool)
+    return real if len(set(y[named & real])) == 2 else np.ones(len(records), dtype=bool)
 
 
 def _linear(x: Any, y: Any) -> LogisticRegression:
@@ -236,7 +239,7 @@ def _calibrate(x: Any, y: np.ndarray, records: Sequence[dict[str, Any]], named: 
     if len({group_of(records[i]) for i in whole}) < 3:
         whole = list(range(len(records)))
     pool = np.array([i for i in whole if named[i]])
-    learns = learns_expectation(records)
+    learns = learns_expectation(records, y, named)
     groups = [group_of(records[i]) for i in pool]
     folds = min(INNER_FOLDS, len(set(groups)))
     if folds < 2 or len(set(y[pool])) < 2:

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sbtext.train import learns_expectation
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "annotations" / "seeds.jsonl"
 
@@ -107,3 +109,19 @@ def test_evaluate_warns_when_the_gold_file_was_trained_on(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", str(SEEDS)])
     assert result.exit_code == 0, result.output
     assert "W007" in result.output and "the same file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("origins", "labels", "learns"),
+    [
+        # Real text with both classes: the constructed sentence is left out.
+        (["real", "real", "constructed"], [True, False, True], [True, True, False]),
+        # Real text of one class only (curated files alone): every record serves.
+        (["real", "constructed", "constructed"], [True, False, True], [True, True, True]),
+    ],
+)
+def test_the_expectation_model_learns_from_real_text_when_it_can(origins, labels, learns):
+    records = [{"origin": o} for o in origins]
+    y = np.array(labels)
+    named = np.ones(len(records), dtype=bool)
+    assert learns_expectation(records, y, named).tolist() == learns
