@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections import Counter
 from functools import cache
@@ -30,12 +31,19 @@ KNOWN_MISSES = {
     "threshold (earlier models labelled it; those of this release label 'Inzetten op gezondheid en welzijn' "
     "instead, which earlier ones missed)",
 }
+# Misses on a trained spaCy pipeline only: the shipped models learn from the offline fallback's
+# lemmas and tokens, which a trained pipeline gives a little differently.
+KNOWN_MISSES_TRAINED_PIPELINE = {
+    ("GALA", "waartoe", "In een wijk waar veel sociale"): "on a trained pipeline the span model cuts no purpose "
+    "from it and the goal model does not mark it (on the fallback both find it)",
+}
 
 
 def known_miss(row: tuple[str, str, str, str]) -> str | None:
-    return next(
-        (why for (s, c, start), why in KNOWN_MISSES.items() if row[:2] == (s, c) and row[3].startswith(start)), None
-    )
+    misses = dict(KNOWN_MISSES)
+    if os.environ.get("SBTEXT_SPACY_MODEL", "blank") != "blank":
+        misses.update(KNOWN_MISSES_TRAINED_PIPELINE)
+    return next((why for (s, c, start), why in misses.items() if row[:2] == (s, c) and row[3].startswith(start)), None)
 
 
 needs_realdocs = pytest.mark.skipif(not REALDOCS.is_dir(), reason="../shared/realdocs is absent")
