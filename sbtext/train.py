@@ -149,7 +149,8 @@ def fit_models(
     # name the sociale basis, which give it a role. Elsewhere the gate decides. It learns from real
     # text only: constructed sentences, two thirds of them expectations, lowered its average
     # precision on held-out whole documents (0.57 without them against 0.53 with them).
-    named = np.flatnonzero(p.names_basis & learns_expectation(records, y, p.names_basis))
+    learns = learns_expectation(records, y, p.names_basis)
+    named = np.flatnonzero(p.names_basis & learns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         # A calibration fold of a small training set may lack a framing or category: that class is
@@ -160,7 +161,7 @@ def fit_models(
         progress("fitting the expectation model")
         models.expectation = _linear(x[named], y[named])
         progress("calibrating it on held-out whole documents and choosing its threshold")
-        calibration = _calibrate(x, y, records, p.names_basis)
+        calibration = _calibrate(x, y, records, p.names_basis, learns)
         models.expectation_calibration = calibration["model"]
         models.manifest = {"thresholds": {"expectation": calibration["threshold"]}, "tuning": calibration["report"]}
         if keep is not None:
@@ -231,15 +232,17 @@ def _linear(x: Any, y: Any) -> LogisticRegression:
     return make_linear(c=EXPECTATION_C).fit(x, list(y))
 
 
-def _calibrate(x: Any, y: np.ndarray, records: Sequence[dict[str, Any]], named: np.ndarray) -> dict[str, Any]:
+def _calibrate(
+    x: Any, y: np.ndarray, records: Sequence[dict[str, Any]], named: np.ndarray, learns: np.ndarray
+) -> dict[str, Any]:
     """Held-out decision values for the whole documents' passages that name the sociale basis
     (grouped folds within these records), a sigmoid fitted on them, and the threshold chosen on
-    its probabilities; recall counts every expectation of those documents, the gated ones too."""
+    its probabilities; the folds train on the records `learns` marks, as the model itself does.
+    Recall counts every expectation of those documents, the gated ones too."""
     whole = [i for i, r in enumerate(records) if is_whole_document(r)]
     if len({group_of(records[i]) for i in whole}) < 3:
         whole = list(range(len(records)))
     pool = np.array([i for i in whole if named[i]])
-    learns = learns_expectation(records, y, named)
     groups = [group_of(records[i]) for i in pool]
     folds = min(INNER_FOLDS, len(set(groups)))
     if folds < 2 or len(set(y[pool])) < 2:
