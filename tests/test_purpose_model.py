@@ -135,3 +135,37 @@ def test_a_tagger_with_a_span_model_shows_its_cut(tagger, span_model):
     own.models.purpose = span_model
     label = own.tag(text)
     assert label.goal_statement and label.purpose == "de druk op de mantelzorg te verlichten"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buurtverenigingen (zoals de Oranjevereniging) organiseren, zodat ouderen minder alleen zijn; vaak.",
+        "Het doel is: de Zorg betaalbaar te houden, om 2030 te halen!",
+    ],
+)
+def test_token_features_read_each_word_as_its_token_does(tagger, text):
+    """The features come from token arrays and a store per word; they are what the tokens say,
+    for a passage processed alone and for one that is a span of its paragraph."""
+    from sbtext.tag.purpose_model import token_features
+
+    alone = tagger.nlp(text)
+    in_paragraph = tagger.nlp("Een zin ervoor. " + text)[4:]
+    for doc in (alone, in_paragraph):
+        items = token_features(doc, tagger.rules, goal=False)
+        assert len(items) == len(doc)
+        for token, item in zip(doc, items):
+            assert (item["lower"], item["lemma"]) == (token.lower_, token.lemma_.lower())
+            assert (item["punct"], item["title"]) == (token.is_punct, token.is_title)
+            assert item["boundary"] == (token.text in tagger.rules.boundaries or token.text in "()")
+    assert token_features(in_paragraph, tagger.rules, goal=False) == token_features(alone, tagger.rules, goal=False)
+
+
+def test_the_rules_cut_handed_in_gives_the_same_features(tagger):
+    from sbtext.tag.purpose import choose_purpose_clause, find_goal
+    from sbtext.tag.purpose_model import token_features
+
+    doc = tagger.nlp("Vrijwilligers koken samen met ouderen om eenzaamheid te voorkomen.")
+    cut = (find_goal(doc, tagger.rules), choose_purpose_clause(doc, None, tagger.rules))
+    assert cut[1] is not None
+    assert token_features(doc, tagger.rules, goal=False, cut=cut) == token_features(doc, tagger.rules, goal=False)

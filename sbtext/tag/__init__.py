@@ -40,10 +40,10 @@ from sbtext.tag.model import (
     features,
     load_models,
     positive_proba,
-    token_array,
 )
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
+from sbtext.tag.tokens import token_array
 
 __all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "names_the_basis"]
 
@@ -181,7 +181,8 @@ class Tagger:
             if self.models.purpose is not None and (p.is_expectation or p.is_goal):
                 # An expectation shows its own purpose, cut as one, even when it is a goal statement too.
                 goal = p.is_goal and not p.is_expectation
-                p.purpose, p.goal = self.cut_purpose(p.doc, goal=goal, cues=p.cues), None
+                cut = self.models.purpose.cut(p.doc, self.rules, goal=goal, cues=p.cues, rule_cut=(p.goal, p.purpose))
+                p.purpose, p.goal = cut, None
         shown = [p for p in passages if p.choose()]
         for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
             p.category = category

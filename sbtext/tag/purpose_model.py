@@ -22,9 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pycrfsuite
-from spacy.tokens import Doc, Span, Token
+from spacy.attrs import IDX, LEMMA, ORTH
+from spacy.lexeme import Lexeme
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal, marker_at
+from sbtext.tag.tokens import token_array
 
 FILE_NAME = "purpose.crfsuite"
 # L1 and L2 strengths and iterations of CRFsuite's L-BFGS training.
@@ -48,12 +52,19 @@ class SpanModel:
         return self._tagger
 
     def cut(
-        self, doc: Doc | Span, rules: PurposeRules, *, goal: bool, cues: list[Span] | None = None
+        self,
+        doc: Doc | Span,
+        rules: PurposeRules,
+        *,
+        goal: bool,
+        cues: list[Span] | None = None,
+        rule_cut: RuleCut | None = None,
     ) -> Purpose | None:
-        """The purpose span of one passage (an expectation, or a goal statement when `goal`), or None."""
+        """The purpose span of one passage (an expectation, or a goal statement when `goal`), or
+        None; `rule_cut`: the rules' goal phrase and purpose clause, when the caller has them."""
         if not len(doc):
             return None
-        tags = self.tagger.tag(token_features(doc, rules, goal=goal, cues=cues))
+        tags = self.tagger.tag(token_features(doc, rules, goal=goal, cues=cues, cut=rule_cut))
         return span_of(doc, tags, rules)
 
     def save(self, folder: Path) -> None:
@@ -103,45 +114,51 @@ def bio_labels(doc: Doc | Span, purpose: str) -> list[str]:
 def span_of(doc: Doc | Span, tags: Sequence[str], rules: PurposeRules) -> Purpose | None:
     """The first run of tokens the model marks (B then I's; an I with no B before opens one too),
     as character offsets in the passage, named after the marker just before it."""
-    tokens = list(doc)
     start = next((k for k, tag in enumerate(tags) if tag != "O"), None)
     if start is None:
         return None
     end = start + 1
     while end < len(tags) and tags[end] == "I":
         end += 1
-    offset = tokens[0].idx
-    first, last = tokens[start], tokens[end - 1]
-    return Purpose(first.idx - offset, last.idx + len(last.text) - offset, _marker_before(tokens, start, rules))
+    _, texts, idx = _token_columns(doc)
+    words = [t.lower() for t in texts[max(0, start - 5) : start]]
+    return Purpose(idx[start], idx[end - 1] + len(texts[end - 1]), _marker_before(words, rules))
 
 
-def _marker_before(tokens: list[Token], start: int, rules: PurposeRules) -> str:
-    words = [t.lower_ for t in tokens]
-    for i in range(start - 1, max(-1, start - 6), -1):
+def _marker_before(words: list[str], rules: PurposeRules) -> str:
+    """The marker that ends just before a span, among the (up to five) `words` before it."""
+    for i in range(len(words) - 1, -1, -1):
         marker = marker_at(rules, words, i)
-        if marker and i + len(marker) <= start:
+        if marker and i + len(marker) <= len(words):
             return " ".join(marker)
     return "model"
 
 
 def token_features(
-    doc: Doc | Span, rules: PurposeRules, *, goal: bool, cues: list[Span] | None = None
+    doc: Doc | Span,
+    rules: PurposeRules,
+    *,
+    goal: bool,
+    cues: list[Span] | None = None,
+    cut: RuleCut | None = None,
 ) -> list[dict[str, Any]]:
     """One feature dict per token (CRFsuite's item format): the token and its neighbours, the
-    nearest marker before it, clause and position, the rules' cut, whether the passage is a goal."""
-    tokens = list(doc)
-    words = [t.lower_ for t in tokens]
-    own = [_own(t, rules) for t in tokens]
-    rule_tags = _rule_tags(doc, rules, cues)
-    out = []
-    for k, (marker, distance, clauses) in enumerate(_marker_context(rules, tokens, words)):
+    nearest marker before it, clause and position, the rules' cut (`cut`: their goal phrase and
+    purpose clause when the caller has them), whether the passage is a goal.
+
+    Read from the token arrays, with each word's own features made once per word (`_WORDS`): a
+    Token object per word and a dict per word and neighbour cost more than the tagging itself."""
+    words, texts, idx = _token_columns(doc)
+    own = [_WORDS.own(doc.vocab, word, lemma, rules) for word, lemma in words]
+    near = [_WORDS.near(doc.vocab, word, lemma, rules) for word, lemma in words]
+    lower = [o["lower"] for o in own]
+    rule_tags = _rule_tags(doc, idx, rules, cues, cut)
+    n, out = len(texts), []
+    for k, (marker, distance, clauses) in enumerate(_marker_context(rules, texts, lower)):
         f: dict[str, Any] = {"bias": 1.0, "goal": goal, **own[k], "rule": rule_tags[k]}
         for d in (-2, -1, 1, 2):
-            if 0 <= k + d < len(tokens):
-                f.update({f"{d}:{name}": value for name, value in own[k + d].items() if name in NEIGHBOUR_KEYS})
-            else:
-                f[f"{d}:edge"] = True
-        f.update(_position(k, len(tokens)))
+            f.update(near[k + d][d] if 0 <= k + d < n else EDGES[d])
+        f.update(_position(k, n))
         f["rule_prev"] = rule_tags[k - 1] if k else "^"
         f["rule_goal"] = f"{rule_tags[k]}|{goal}"
         if marker:
@@ -155,19 +172,67 @@ def token_features(
 
 BRACKETS = ("(", ")")
 NEIGHBOUR_KEYS = ("lower", "shape", "punct", "marker_here", "infinitive", "boundary")
+EDGES = {d: {f"{d}:edge": True} for d in (-2, -1, 1, 2)}
+COLUMNS = (ORTH, LEMMA, IDX)
+RuleCut = tuple["Purpose | None", "Purpose | None"]  # the rules' goal phrase and purpose clause
 
 
-def _own(token: Token, rules: PurposeRules) -> dict[str, Any]:
-    word = token.lower_
+def _token_columns(doc: Doc | Span) -> tuple[list[tuple[int, int]], list[str], list[int]]:
+    """Per token: its (form, lemma) hashes, its text and its offset in the passage."""
+    rows = token_array(doc, COLUMNS, {}).tolist()
+    strings = doc.vocab.strings
+    offset = rows[0][2] if rows else 0
+    return [(o, lemma) for o, lemma, _ in rows], [strings[o] for o, _, _ in rows], [i - offset for _, _, i in rows]
+
+
+@dataclass
+class _WordFeatures:
+    """Each word's own features and its features as a neighbour, made once per word form, lemma
+    and rule set (up to `WORD_CACHE` words, then the store starts again)."""
+
+    owns: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
+    nears: dict[tuple[int, int, int], dict[int, dict[str, Any]]] = field(default_factory=dict)
+    rules: dict[int, PurposeRules] = field(default_factory=dict)  # keeps each rule set (its id is in the keys)
+
+    def own(self, vocab: Vocab, word: int, lemma: int, rules: PurposeRules) -> dict[str, Any]:
+        key = (word, lemma, id(rules))
+        found = self.owns.get(key)
+        if found is None:
+            if len(self.owns) >= WORD_CACHE:
+                self.owns.clear()
+                self.nears.clear()
+                self.rules.clear()
+            self.rules[id(rules)] = rules
+            found = self.owns[key] = _own(vocab[word], vocab.strings[lemma], rules)
+        return found
+
+    def near(self, vocab: Vocab, word: int, lemma: int, rules: PurposeRules) -> dict[int, dict[str, Any]]:
+        key = (word, lemma, id(rules))
+        found = self.nears.get(key)
+        if found is None:
+            own = self.own(vocab, word, lemma, rules)
+            found = self.nears[key] = {
+                d: {f"{d}:{name}": value for name, value in own.items() if name in NEIGHBOUR_KEYS}
+                for d in (-2, -1, 1, 2)
+            }
+        return found
+
+
+WORD_CACHE = 1 << 15
+_WORDS = _WordFeatures()
+
+
+def _own(lexeme: Lexeme, lemma: str, rules: PurposeRules) -> dict[str, Any]:
+    word, text = lexeme.lower_, lexeme.orth_
     return {
         "lower": word,
-        "lemma": token.lemma_.lower(),
+        "lemma": lemma.lower(),
         "suffix": word[-3:],
-        "shape": _shape(token.text),
-        "punct": token.is_punct,
-        "title": token.is_title,
+        "shape": _shape(text),
+        "punct": lexeme.is_punct,
+        "title": lexeme.is_title,
         "infinitive": word.isalpha() and (word.endswith("en") or word in rules.short_infinitives) and len(word) > 2,
-        "boundary": token.text in rules.boundaries or token.text in BRACKETS,
+        "boundary": text in rules.boundaries or text in BRACKETS,
     }
 
 
@@ -184,13 +249,13 @@ def _bucket(distance: int) -> str:
     return next((f"<={b}" for b in MARKER_REACH if distance <= b), "far")
 
 
-def _marker_context(rules: PurposeRules, tokens: list[Token], words: list[str]) -> Iterator[tuple[str, int, int]]:
-    """Per token: the nearest marker that ends before it (its words, "" for none), how many tokens
-    back it ends, and how many clause breaks lie between them; a token inside a marker is
-    "in:<marker>"."""
+def _marker_context(rules: PurposeRules, texts: list[str], words: list[str]) -> Iterator[tuple[str, int, int]]:
+    """Per token (its text and lower-case form): the nearest marker that ends before it (its
+    words, "" for none), how many tokens back it ends, and how many clause breaks lie between
+    them; a token inside a marker is "in:<marker>"."""
     current, end, clauses = "", 0, 0
     inside: dict[int, str] = {}
-    for k in range(len(tokens)):
+    for k, text in enumerate(texts):
         marker = marker_at(rules, words, k)
         if marker and k not in inside:
             name = " ".join(marker)
@@ -200,20 +265,22 @@ def _marker_context(rules: PurposeRules, tokens: list[Token], words: list[str]) 
             if k + 1 not in inside or inside.get(k + 1) != inside[k]:
                 current, end, clauses = inside[k], k + 1, 0
             continue
-        if tokens[k].text in rules.boundaries or tokens[k].text == ",":
+        if text in rules.boundaries or text == ",":
             clauses += 1
         yield current, k - end + 1, clauses
 
 
-def _rule_tags(doc: Doc | Span, rules: PurposeRules, cues: list[Span] | None) -> list[str]:
-    """What the rules cut, as a tag per token: "P" inside their purpose clause, "G" inside their
-    goal phrase, "O" elsewhere."""
-    tags = ["O"] * len(doc)
-    offset = doc[0].idx
-    for tag, found in (("G", find_goal(doc, rules)), ("P", choose_purpose_clause(doc, cues, rules))):
+def _rule_tags(
+    doc: Doc | Span, idx: list[int], rules: PurposeRules, cues: list[Span] | None, cut: RuleCut | None
+) -> list[str]:
+    """What the rules cut, as a tag per token (`idx`: the tokens' offsets in the passage): "P"
+    inside their purpose clause, "G" inside their goal phrase, "O" elsewhere."""
+    tags = ["O"] * len(idx)
+    goal, clause = cut if cut is not None else (find_goal(doc, rules), choose_purpose_clause(doc, cues, rules))
+    for tag, found in (("G", goal), ("P", clause)):
         if found is None:
             continue
-        for k, t in enumerate(doc):
-            if found.start <= t.idx - offset < found.end:
+        for k, at in enumerate(idx):
+            if found.start <= at < found.end:
                 tags[k] = tag
     return tags

@@ -1,0 +1,31 @@
+"""A passage's tokens read as arrays and its text cut from its document's, without a spaCy Token
+object per word (making those costs more than the rest of tagging a passage)."""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+
+def token_array(item: Doc | Span, attrs: tuple[int, ...], arrays: dict[int, np.ndarray]) -> np.ndarray:
+    """`item.to_array(attrs)`; for a span, its rows of its document's array, which `arrays` keeps
+    by document (a span's own `to_array` costs as much as its document's)."""
+    if not len(item):
+        return np.zeros((0, len(attrs)), dtype=np.uint64)
+    if isinstance(item, Doc):
+        return item.to_array(list(attrs))
+    doc = item.doc
+    if id(doc) not in arrays:
+        arrays[id(doc)] = doc.to_array(list(attrs))
+    return arrays[id(doc)][item.start : item.end]
+
+
+def passage_text(item: Doc | Span, texts: dict[int, str]) -> str:
+    """`item.text`; for a span, cut from its document's text, which `texts` keeps by document
+    (`Span.text` joins the span's tokens again, a Token object per word)."""
+    if isinstance(item, Doc):
+        return item.text
+    doc = item.doc
+    if id(doc) not in texts:
+        texts[id(doc)] = doc.text
+    return texts[id(doc)][item.start_char : item.end_char]
