@@ -150,15 +150,40 @@ def test_token_features_read_each_word_as_its_token_does(tagger, text):
     from sbtext.tag.purpose_model import token_features
 
     alone = tagger.nlp(text)
+    items = token_features(alone, tagger.rules, goal=False)
+    assert len(items) == len(alone)
+    for token, item in zip(alone, items):
+        assert {f"lower:{token.lower_}", f"lemma:{token.lemma_.lower()}", f"suffix:{token.lower_[-3:]}"} <= set(item)
+        assert ("punct" in item, "title" in item) == (token.is_punct, token.is_title)
+        assert ("boundary" in item) == (token.text in tagger.rules.boundaries or token.text in "()")
     in_paragraph = tagger.nlp("Een zin ervoor. " + text)[4:]
-    for doc in (alone, in_paragraph):
-        items = token_features(doc, tagger.rules, goal=False)
-        assert len(items) == len(doc)
-        for token, item in zip(doc, items):
-            assert (item["lower"], item["lemma"]) == (token.lower_, token.lemma_.lower())
-            assert (item["punct"], item["title"]) == (token.is_punct, token.is_title)
-            assert item["boundary"] == (token.text in tagger.rules.boundaries or token.text in "()")
-    assert token_features(in_paragraph, tagger.rules, goal=False) == token_features(alone, tagger.rules, goal=False)
+    assert token_features(in_paragraph, tagger.rules, goal=False) == items
+
+
+def test_attribute_names_score_as_crfsuite_reads_named_values(tmp_path):
+    """`attributes` gives CRFsuite the same item as the named values would: same tags, same
+    probability, for text values, flags and counts."""
+    import pycrfsuite
+
+    from sbtext.tag.purpose_model import attributes
+
+    seqs = [
+        ([{"w": "buren", "cap": True, "n": 2}, {"w": "helpen", "cap": False, "n": 0}], ["B", "O"]),
+        ([{"w": "wij", "cap": False, "n": 1}, {"w": "buren", "cap": True, "n": 1}], ["O", "B"]),
+    ]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for items, labels in seqs:
+        trainer.append(items, labels)
+    trainer.train(str(tmp_path / "m.crfsuite"))
+    crf = pycrfsuite.Tagger()
+    crf.open(str(tmp_path / "m.crfsuite"))
+    for items, _ in seqs:
+        as_names = [attributes(item) for item in items]
+        tags = crf.tag(items)
+        by_value = crf.probability(tags)
+        assert crf.tag(as_names) == tags
+        assert crf.probability(tags) == pytest.approx(by_value, rel=1e-12)
+    assert attributes({"w": "x", "cap": True, "off": False, "n": 2}) == ["w:x", "cap", "n", "n"]
 
 
 def test_the_rules_cut_handed_in_gives_the_same_features(tagger):

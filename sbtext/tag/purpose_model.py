@@ -16,7 +16,7 @@ CRFsuite's own binary model file (no code runs on load).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ FILE_NAME = "purpose.crfsuite"
 # L1 and L2 strengths and iterations of CRFsuite's L-BFGS training.
 SETTINGS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 MARKER_REACH = (1, 2, 3, 5, 8, 13)  # distance buckets (tokens) from the nearest marker before
-Features = list[dict[str, Any]]
 
 
 @dataclass
@@ -141,38 +140,50 @@ def token_features(
     goal: bool,
     cues: list[Span] | None = None,
     cut: RuleCut | None = None,
-) -> list[dict[str, Any]]:
-    """One feature dict per token (CRFsuite's item format): the token and its neighbours, the
-    nearest marker before it, clause and position, the rules' cut (`cut`: their goal phrase and
-    purpose clause when the caller has them), whether the passage is a goal.
+) -> list[list[str]]:
+    """One item per token in CRFsuite's format, a list of attribute names (a name twice counts
+    2): the token and its neighbours, the nearest marker before it, clause and position, the
+    rules' cut (`cut`: their goal phrase and purpose clause when the caller has them), whether the
+    passage is a goal. See `attributes` for how named values become names.
 
-    Read from the token arrays, with each word's own features made once per word (`_WORDS`): a
-    Token object per word and a dict per word and neighbour cost more than the tagging itself."""
-    words, texts, idx = _token_columns(doc)
-    own = [_WORDS.own(doc.vocab, word, lemma, rules) for word, lemma in words]
-    near = [_WORDS.near(doc.vocab, word, lemma, rules) for word, lemma in words]
-    lower = [o["lower"] for o in own]
+    Read from the token arrays, with each word's attributes made once per word (`_WORDS`): a Token
+    object and a dict per word and neighbour cost more than the tagging itself."""
+    columns, texts, idx = _token_columns(doc)
+    words = [_WORDS.get(doc.vocab, word, lemma, rules) for word, lemma in columns]
     rule_tags = _rule_tags(doc, idx, rules, cues, cut)
+    head = ["bias", "goal"] if goal else ["bias"]
     n, out = len(texts), []
-    for k, (marker, distance, clauses) in enumerate(_marker_context(rules, texts, lower)):
-        f: dict[str, Any] = {"bias": 1.0, "goal": goal, **own[k], "rule": rule_tags[k]}
+    for k, (marker, distance, clauses) in enumerate(_marker_context(rules, texts, [w.lower for w in words])):
+        item = head + words[k].own
         for d in (-2, -1, 1, 2):
-            f.update(near[k + d][d] if 0 <= k + d < n else EDGES[d])
-        f.update(_position(k, n))
-        f["rule_prev"] = rule_tags[k - 1] if k else "^"
-        f["rule_goal"] = f"{rule_tags[k]}|{goal}"
+            item += words[k + d].near[d] if 0 <= k + d < n else EDGES[d]
+        tag = rule_tags[k]
+        item += [f"rule:{tag}", f"rule_prev:{rule_tags[k - 1] if k else '^'}", f"rule_goal:{tag}|{goal}"]
+        item += _position(k, n)
         if marker:
-            f.update({"marker": marker, "marker_reach": _bucket(distance), "marker_clauses": min(clauses, 2)})
-            f["marker_goal"] = f"{marker}|{goal}"
+            item += [f"marker:{marker}", f"marker_reach:{_bucket(distance)}", f"marker_goal:{marker}|{goal}"]
+            item += ["marker_clauses"] * min(clauses, 2)  # a count: the name as often
         else:
-            f["no_marker"] = True
-        out.append(f)
+            item.append("no_marker")
+        out.append(item)
+    return out
+
+
+def attributes(values: Mapping[str, str | int]) -> list[str]:
+    """Named values as CRFsuite attribute names, as it reads a dict item: a text value as
+    "name:value", a count as the name that many times (a true flag once, a false one not at all)."""
+    out = []
+    for name, value in values.items():
+        if isinstance(value, str):
+            out.append(f"{name}:{value}")
+        else:
+            out += [name] * int(value)
     return out
 
 
 BRACKETS = ("(", ")")
-NEIGHBOUR_KEYS = ("lower", "shape", "punct", "marker_here", "infinitive", "boundary")
-EDGES = {d: {f"{d}:edge": True} for d in (-2, -1, 1, 2)}
+NEIGHBOUR_KEYS = ("lower", "shape", "punct", "infinitive", "boundary")
+EDGES = {d: [f"{d}:edge"] for d in (-2, -1, 1, 2)}
 COLUMNS = (ORTH, LEMMA, IDX)
 RuleCut = tuple["Purpose | None", "Purpose | None"]  # the rules' goal phrase and purpose clause
 
@@ -185,44 +196,48 @@ def _token_columns(doc: Doc | Span) -> tuple[list[tuple[int, int]], list[str], l
     return [(o, lemma) for o, lemma, _ in rows], [strings[o] for o, _, _ in rows], [i - offset for _, _, i in rows]
 
 
-@dataclass
-class _WordFeatures:
-    """Each word's own features and its features as a neighbour, made once per word form, lemma
-    and rule set (up to `WORD_CACHE` words, then the store starts again)."""
+@dataclass(frozen=True)
+class _Word:
+    """A word's attributes: its own, and as the neighbour at each distance."""
 
-    owns: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
-    nears: dict[tuple[int, int, int], dict[int, dict[str, Any]]] = field(default_factory=dict)
+    lower: str
+    own: list[str]
+    near: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, lexeme: Lexeme, lemma: str, rules: PurposeRules) -> _Word:
+        own = word_features(lexeme, lemma, rules)
+        shared = {name: value for name, value in own.items() if name in NEIGHBOUR_KEYS}
+        near = {d: attributes({f"{d}:{name}": value for name, value in shared.items()}) for d in (-2, -1, 1, 2)}
+        return cls(str(own["lower"]), attributes(own), near)
+
+
+@dataclass
+class _WordStore:
+    """Each word's attributes, made once per word form, lemma and rule set (up to `WORD_CACHE`
+    words, then the store starts again)."""
+
+    words: dict[tuple[int, int, int], _Word] = field(default_factory=dict)
     rules: dict[int, PurposeRules] = field(default_factory=dict)  # keeps each rule set (its id is in the keys)
 
-    def own(self, vocab: Vocab, word: int, lemma: int, rules: PurposeRules) -> dict[str, Any]:
+    def get(self, vocab: Vocab, word: int, lemma: int, rules: PurposeRules) -> _Word:
         key = (word, lemma, id(rules))
-        found = self.owns.get(key)
+        found = self.words.get(key)
         if found is None:
-            if len(self.owns) >= WORD_CACHE:
-                self.owns.clear()
-                self.nears.clear()
+            if len(self.words) >= WORD_CACHE:
+                self.words.clear()
                 self.rules.clear()
             self.rules[id(rules)] = rules
-            found = self.owns[key] = _own(vocab[word], vocab.strings[lemma], rules)
-        return found
-
-    def near(self, vocab: Vocab, word: int, lemma: int, rules: PurposeRules) -> dict[int, dict[str, Any]]:
-        key = (word, lemma, id(rules))
-        found = self.nears.get(key)
-        if found is None:
-            own = self.own(vocab, word, lemma, rules)
-            found = self.nears[key] = {
-                d: {f"{d}:{name}": value for name, value in own.items() if name in NEIGHBOUR_KEYS}
-                for d in (-2, -1, 1, 2)
-            }
+            found = self.words[key] = _Word.of(vocab[word], vocab.strings[lemma], rules)
         return found
 
 
 WORD_CACHE = 1 << 15
-_WORDS = _WordFeatures()
+_WORDS = _WordStore()
 
 
-def _own(lexeme: Lexeme, lemma: str, rules: PurposeRules) -> dict[str, Any]:
+def word_features(lexeme: Lexeme, lemma: str, rules: PurposeRules) -> dict[str, str | bool]:
+    """A word's own features, by name."""
     word, text = lexeme.lower_, lexeme.orth_
     return {
         "lower": word,
@@ -241,8 +256,9 @@ def _shape(text: str) -> str:
     return shape + ("+" if len(text) > 4 else "")
 
 
-def _position(k: int, n: int) -> dict[str, Any]:
-    return {"first": k == 0, "last": k == n - 1, "from_start": _bucket(k), "to_end": _bucket(n - 1 - k)}
+def _position(k: int, n: int) -> list[str]:
+    ends = ["first"] * (k == 0) + ["last"] * (k == n - 1)
+    return [*ends, f"from_start:{_bucket(k)}", f"to_end:{_bucket(n - 1 - k)}"]
 
 
 def _bucket(distance: int) -> str:
