@@ -4,6 +4,7 @@ object per word (making those costs more than the rest of tagging a passage)."""
 from __future__ import annotations
 
 import numpy as np
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 
@@ -24,8 +25,16 @@ def passage_text(item: Doc | Span, texts: dict[int, str]) -> str:
     """`item.text`; for a span, cut from its document's text, which `texts` keeps by document
     (`Span.text` joins the span's tokens again, a Token object per word)."""
     if isinstance(item, Doc):
-        return item.text
+        return doc_text(item)
     doc = item.doc
     if id(doc) not in texts:
-        texts[id(doc)] = doc.text
+        texts[id(doc)] = doc_text(doc)
     return texts[id(doc)][item.start_char : item.end_char]
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined from the token arrays (`Doc.text` makes a Token object per word)."""
+    strings = doc.vocab.strings
+    return "".join(
+        strings[orth] + " " if space else strings[orth] for orth, space in doc.to_array([ORTH, SPACY]).tolist()
+    )
