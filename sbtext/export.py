@@ -125,16 +125,11 @@ CUT_MARKER = " [… ingekort: volledige tekst in de CSV]"
 WORKBOOK_OTHER_PASSAGES = 100_000
 """Passages that are neither expectation nor goal statement shown on the workbook's passages sheet."""
 
-WORKBOOK_LEFT_OUT = ("page_index", "char_start", "char_end", "context", "purpose_start", "purpose_end", "cue_offsets")
-"""Columns of `passages.csv` the passages sheet leaves out: offsets, which programs read from the
-CSV, and the neighbouring text, which the rows above and below show already (it was the sheet's
-largest column and about half its writing time)."""
-
 
 def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = None) -> Iterator[pd.DataFrame]:
     """The passages the workbook shows: every expectation and goal statement, and the first
     `others` other passages (`WORKBOOK_OTHER_PASSAGES`); a last row says how many more are in
-    `passages.csv`. The columns are the CSV's but for `WORKBOOK_LEFT_OUT`.
+    `passages.csv`.
 
     An archive of a million passages would fill a sheet row by row for minutes, and Excel opens
     it slowly if at all; the CSV and Parquet hold every passage, and the workbook keeps the ones a
@@ -142,7 +137,6 @@ def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = No
     """
     left, left_out, columns = WORKBOOK_OTHER_PASSAGES if others is None else others, 0, []
     for df in chunks:
-        df = df.drop(columns=[c for c in WORKBOOK_LEFT_OUT if c in df.columns])
         columns = list(df.columns)
         quoted = df["expectation"].astype(bool) | df["goal_statement"].astype(bool)
         shown = quoted | ((~quoted).cumsum() <= left)

@@ -29,7 +29,7 @@ class Finished:
     """What the files written at the end of a run are made from.
 
     `tables` holds every table by name; its `passages` are chunks read back from `passages.csv`
-    (in the columns the workbook shows), to be read once, by the workbook. `sections` is the spooled report
+    (without `cue_offsets`), to be read once, by the workbook. `sections` is the spooled report
     section of each document with expectations.
     """
 

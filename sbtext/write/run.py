@@ -27,7 +27,7 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
-from sbtext.export import DUTCH_EXCEL, EXCEL_ROWS, WORKBOOK_LEFT_OUT, atomic_path, dutch_excel_frame
+from sbtext.export import DUTCH_EXCEL, EXCEL_ROWS, atomic_path, dutch_excel_frame
 from sbtext.write.files import FINISHED, STREAMED, Finished, for_file
 from sbtext.write.parquet import PASSAGES, append_parquet, write_documents
 from sbtext.write.report import report_section
@@ -232,10 +232,9 @@ def _append(path: Path, handle: IO[str], *, skip_header: bool) -> None:
 
 
 def _read_chunks(path: Path, dtypes: pd.Series | None) -> Iterator[pd.DataFrame]:
-    """The spooled passages, in the columns the workbook shows (not `WORKBOOK_LEFT_OUT`), with the
-    dtypes the in-memory frame would have."""
+    """The spooled passages without `cue_offsets`, with the dtypes the in-memory frame would have."""
     dtypes = (dtypes if dtypes is not None else t.frame([], t.PASSAGE_COLUMNS).dtypes).drop(
-        list(WORKBOOK_LEFT_OUT), errors="ignore"
+        "cue_offsets", errors="ignore"
     )
     floats = [str(c) for c, d in dtypes.items() if pd.api.types.is_float_dtype(d)]
     # Text is read as written (no NaN guessing); floats by Python, exactly as their repr was written.
