@@ -172,13 +172,14 @@ def fit_models(
                 keep.goal,
             )
             models.purpose = keep.purpose
-            return models
+            return models.sparsify()
         progress("fitting the framing, spheres, category and goal models")
         x_cat = assemble(featurizer, p.x_cat, p.text_cat)
         _fit_others(models, x, x_cat, records, [records[i] for i in p.cat_index])
     progress("fitting the purpose span model")
     models.purpose = fit_purpose(records, p.docs, tagger.rules)
-    return models
+    # Sparse coefficients, as the models are saved and loaded: the same scores in a tenth of the memory.
+    return models.sparsify()
 
 
 def fit_purpose(records: Sequence[dict[str, Any]], docs: Sequence[Doc], rules: PurposeRules) -> SpanModel | None:

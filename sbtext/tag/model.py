@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -328,8 +328,10 @@ class Models:
         return float(thresholds.get("expectation", DEFAULT_THRESHOLD))
 
     def save(self, folder: Path, manifest: dict[str, Any]) -> None:
-        """Write every model as `<name>.skops` and the manifest as JSON, each atomically."""
+        """Write every model as `<name>.skops` (coefficients sparse) and the manifest as JSON,
+        each atomically."""
         folder.mkdir(parents=True, exist_ok=True)
+        self.sparsify()
         for name in SAVED:
             model = getattr(self, name)
             if model is not None:
@@ -342,6 +344,14 @@ class Models:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(folder / "manifest.json")
 
+    def sparsify(self) -> Models:
+        """These models with every coefficient matrix sparse (`sparse_coefficients`), as they are
+        saved and loaded."""
+        for name in MODEL_NAMES:
+            if getattr(self, name) is not None:
+                sparse_coefficients(getattr(self, name))
+        return self
+
     def transform(self, x: pd.DataFrame) -> Any:
         """The feature matrix of `features(...)` rows."""
         if self.featurizer is None:
@@ -351,6 +361,34 @@ class Models:
 
 def default_models_path() -> Path:
     return Path(str(resources.files("sbtext").joinpath("models")))
+
+
+def sparse_coefficients(model: Any) -> Any:
+    """`model` with the coefficients of every fitted logistic regression inside it held as a CSR
+    matrix (`sparsify`): over half a million hashed columns only the few seen in training carry a
+    weight, and the dense arrays took some 200 MB. The scores stay what they were: a sparse product
+    adds the same non-zero terms in the same order, and adding a zero term changes no sum."""
+    for linear in _fitted_linear(model, set()):
+        if not sparse.issparse(linear.coef_):
+            linear.sparsify()
+    return model
+
+
+def _fitted_linear(item: Any, seen: set[int]) -> Iterator[LogisticRegression]:
+    """Every fitted logistic regression reachable from `item` through the attributes of
+    scikit-learn's objects (estimators, and the calibration's fold models, which are not)."""
+    if id(item) in seen:
+        return
+    seen.add(id(item))
+    if isinstance(item, list | tuple):
+        for part in item:
+            yield from _fitted_linear(part, seen)
+    elif isinstance(item, LogisticRegression):
+        if hasattr(item, "coef_"):
+            yield item
+    elif type(item).__module__.startswith("sklearn.") and hasattr(item, "__dict__"):
+        for value in vars(item).values():
+            yield from _fitted_linear(value, seen)
 
 
 def load_models(folder: str | Path | None = None) -> Models:
@@ -376,7 +414,8 @@ def load_models(folder: str | Path | None = None) -> Models:
                 raise SbtextError(Errors.E071, path=str(file), detail=f"untrusted types {untrusted!r}")
             setattr(models, name, sio.load(file, trusted=sio.get_untrusted_types(file=file)))
     models.purpose = load_span_model(folder)
-    return models
+    # Models saved before their coefficients were stored sparse are made so here.
+    return models.sparsify()
 
 
 def check_codebook(models: Models, codebook: Codebook) -> None:
