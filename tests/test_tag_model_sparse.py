@@ -1,5 +1,6 @@
 """The models hold their coefficients sparse: saved so, loaded so (from older dense files too),
-with the scores the dense coefficients give, on the passages of a real ministry letter."""
+with the scores the dense coefficients give, on the passages of a real ministry letter; loaded
+for tagging, they read only the columns they weigh, with the same scores."""
 
 from __future__ import annotations
 
@@ -38,16 +39,23 @@ PROBABILITIES = ("framing", "spheres", "category", "goal")
 
 @pytest.fixture(scope="module")
 def shipped() -> Models:
-    return load_models(None)
+    """The shipped models as trained: every column, coefficients sparse."""
+    return load_models(None, compact=False)
 
 
 @pytest.fixture(scope="module")
-def rows(tagger, shipped):
-    """The feature matrix of the letter's passages."""
+def passages(tagger):
+    """The feature rows of the letter's passages."""
     doc = clean_document(read_document(REAL / LETTER))
     spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
     assert len(spans) > 100
-    return shipped.transform(features(spans))
+    return features(spans)
+
+
+@pytest.fixture(scope="module")
+def rows(shipped, passages):
+    """The feature matrix of the letter's passages."""
+    return shipped.transform(passages)
 
 
 def dense_copy(models: Models) -> Models:
@@ -103,7 +111,7 @@ def test_dense_files_load_sparse_with_the_same_scores(shipped, rows, tmp_path) -
     (tmp_path / "manifest.json").write_text(json.dumps(shipped.manifest), encoding="utf-8")
     stored = sio.load(tmp_path / "category.skops", trusted=TRUSTED_TYPES)
     assert not any(sparse.issparse(linear.coef_) for linear in _fitted_linear(stored, set()))
-    loaded = load_models(tmp_path)
+    loaded = load_models(tmp_path, compact=False)
     for name in MODEL_NAMES:
         assert all(sparse.issparse(linear.coef_) for linear in linear_parts(loaded, name))
     for name in PROBABILITIES:
@@ -118,3 +126,26 @@ def test_saving_writes_coefficients_sparse(shipped, tmp_path) -> None:
     raw = sio.load(file, trusted=sio.get_untrusted_types(file=file))
     parts = list(_fitted_linear(raw, set()))
     assert parts and all(sparse.issparse(linear.coef_) for linear in parts)
+
+
+def test_compact_models_read_the_weighted_columns_with_the_same_scores(shipped, passages, rows) -> None:
+    compact = load_models(None)
+    narrow = compact.transform(passages)
+    assert compact.columns is not None and narrow.shape[1] == len(compact.columns) < rows.shape[1] / 2
+    weighted = np.zeros(narrow.shape[1], dtype=bool)
+    for name in MODEL_NAMES:
+        for linear in linear_parts(compact, name):
+            assert isinstance(linear.coef_, np.ndarray) and linear.coef_.shape[1] == narrow.shape[1]
+            weighted |= (linear.coef_ != 0).any(axis=0)
+    assert weighted.all()  # no column is read that no model weighs
+    for name in PROBABILITIES:
+        got, expected = getattr(compact, name).predict_proba(narrow), getattr(shipped, name).predict_proba(rows)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(expectation_proba(compact, narrow), expectation_proba(shipped, rows), rtol=0, atol=1e-9)
+
+
+def test_compact_models_are_not_saved(tmp_path) -> None:
+    compact = load_models(None)
+    with pytest.raises(ValueError, match="not saved"):
+        compact.save(tmp_path, dict(compact.manifest or {}))
+    assert not any(tmp_path.iterdir())
