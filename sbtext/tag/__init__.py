@@ -42,6 +42,7 @@ from sbtext.tag.model import (
     positive_proba,
 )
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
+from sbtext.tag.purpose_model import RuleCut
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
 from sbtext.tag.tokens import token_array
 
@@ -181,18 +182,25 @@ class Tagger:
             if self.models.purpose is not None and (p.is_expectation or p.is_goal):
                 # An expectation shows its own purpose, cut as one, even when it is a goal statement too.
                 goal = p.is_goal and not p.is_expectation
-                cut = self.models.purpose.cut(p.doc, self.rules, goal=goal, cues=p.cues, rule_cut=(p.goal, p.purpose))
-                p.purpose, p.goal = cut, None
+                p.purpose, p.goal = self.cut_purpose(p.doc, goal=goal, cues=p.cues, rule_cut=(p.goal, p.purpose)), None
         shown = [p for p in passages if p.choose()]
         for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
             p.category = category
 
-    def cut_purpose(self, doc: Doc | Span, *, goal: bool, cues: list[Span] | None = None) -> Purpose | None:
+    def cut_purpose(
+        self,
+        doc: Doc | Span,
+        *,
+        goal: bool,
+        cues: list[Span] | None = None,
+        rule_cut: RuleCut | None = None,
+    ) -> Purpose | None:
         """The purpose span of a passage that shows one (an expectation, or a goal statement when
-        `goal`): the learned span model's, or without it the rules' clause, else their goal phrase."""
+        `goal`): the learned span model's, or without it the rules' clause, else their goal phrase
+        (`rule_cut`: the rules' goal phrase and clause, when the caller has them)."""
         if self.models.purpose is not None:
-            return self.models.purpose.cut(doc, self.rules, goal=goal, cues=cues)
-        clause, phrase = choose_purpose(doc, cues, self.rules), find_goal(doc, self.rules)
+            return self.models.purpose.cut(doc, self.rules, goal=goal, cues=cues, rule_cut=rule_cut)
+        phrase, clause = rule_cut or (find_goal(doc, self.rules), choose_purpose(doc, cues, self.rules))
         return _chosen(not goal, goal, clause, phrase)
 
     def _spheres(self, spans: list[Any], proba: Any) -> tuple[str, ...]:

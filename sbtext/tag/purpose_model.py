@@ -63,8 +63,9 @@ class SpanModel:
         None; `rule_cut`: the rules' goal phrase and purpose clause, when the caller has them."""
         if not len(doc):
             return None
-        tags = self.tagger.tag(token_features(doc, rules, goal=goal, cues=cues, cut=rule_cut))
-        return span_of(doc, tags, rules)
+        columns = _token_columns(doc)
+        tags = self.tagger.tag(_items(doc, columns, rules, goal=goal, cues=cues, cut=rule_cut))
+        return _span(columns, tags, rules)
 
     def save(self, folder: Path) -> None:
         tmp = folder / f".{FILE_NAME}.tmp"
@@ -113,13 +114,17 @@ def bio_labels(doc: Doc | Span, purpose: str) -> list[str]:
 def span_of(doc: Doc | Span, tags: Sequence[str], rules: PurposeRules) -> Purpose | None:
     """The first run of tokens the model marks (B then I's; an I with no B before opens one too),
     as character offsets in the passage, named after the marker just before it."""
+    return _span(_token_columns(doc), tags, rules)
+
+
+def _span(columns: Columns, tags: Sequence[str], rules: PurposeRules) -> Purpose | None:
     start = next((k for k, tag in enumerate(tags) if tag != "O"), None)
     if start is None:
         return None
     end = start + 1
     while end < len(tags) and tags[end] == "I":
         end += 1
-    _, texts, idx = _token_columns(doc)
+    _, texts, idx = columns
     words = [t.lower() for t in texts[max(0, start - 5) : start]]
     return Purpose(idx[start], idx[end - 1] + len(texts[end - 1]), _marker_before(words, rules))
 
@@ -148,8 +153,20 @@ def token_features(
 
     Read from the token arrays, with each word's attributes made once per word (`_WORDS`): a Token
     object and a dict per word and neighbour cost more than the tagging itself."""
-    columns, texts, idx = _token_columns(doc)
-    words = [_WORDS.get(doc.vocab, word, lemma, rules) for word, lemma in columns]
+    return _items(doc, _token_columns(doc), rules, goal=goal, cues=cues, cut=cut)
+
+
+def _items(
+    doc: Doc | Span,
+    columns: Columns,
+    rules: PurposeRules,
+    *,
+    goal: bool,
+    cues: list[Span] | None,
+    cut: RuleCut | None,
+) -> list[list[str]]:
+    hashes, texts, idx = columns
+    words = [_WORDS.get(doc.vocab, word, lemma, rules) for word, lemma in hashes]
     rule_tags = _rule_tags(doc, idx, rules, cues, cut)
     head = ["bias", "goal"] if goal else ["bias"]
     n, out = len(texts), []
@@ -188,7 +205,10 @@ COLUMNS = (ORTH, LEMMA, IDX)
 RuleCut = tuple["Purpose | None", "Purpose | None"]  # the rules' goal phrase and purpose clause
 
 
-def _token_columns(doc: Doc | Span) -> tuple[list[tuple[int, int]], list[str], list[int]]:
+Columns = tuple[list[tuple[int, int]], list[str], list[int]]
+
+
+def _token_columns(doc: Doc | Span) -> Columns:
     """Per token: its (form, lemma) hashes, its text and its offset in the passage."""
     rows = token_array(doc, COLUMNS, {}).tolist()
     strings = doc.vocab.strings
