@@ -123,29 +123,44 @@ CUT_MARKER = " [… ingekort: volledige tekst in de CSV]"
 
 
 WORKBOOK_OTHER_PASSAGES = 100_000
-"""Passages that are neither expectation nor goal statement shown on the workbook's passages sheet."""
+"""Passages that name a part of the sociale basis without being an expectation or goal statement
+shown on the workbook's passages sheet, at most."""
 
 
 def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = None) -> Iterator[pd.DataFrame]:
     """The passages the workbook shows: every expectation and goal statement, and the first
-    `others` other passages (`WORKBOOK_OTHER_PASSAGES`); a last row says how many more are in
-    `passages.csv`.
+    `others` (`WORKBOOK_OTHER_PASSAGES`) of the other passages that name a part of the sociale
+    basis (codebook rule 1: the passages where an expectation was possible); a last row says how
+    many more are in `passages.csv`.
 
-    An archive of a million passages would fill a sheet row by row for minutes, and Excel opens
-    it slowly if at all; the CSV and Parquet hold every passage, and the workbook keeps the ones a
-    reader checks and filters.
+    The sheet is where a reader checks the labels, and a passage that names no part of the
+    sociale basis can be neither expectation nor missed expectation. An archive of a million
+    passages would fill a sheet row by row for minutes, and Excel opens it slowly if at all; the
+    CSV and Parquet hold every passage.
     """
     left, left_out, columns = WORKBOOK_OTHER_PASSAGES if others is None else others, 0, []
     for df in chunks:
         columns = list(df.columns)
         quoted = df["expectation"].astype(bool) | df["goal_statement"].astype(bool)
-        shown = quoted | ((~quoted).cumsum() <= left)
-        left -= min(int((~quoted).sum()), left)
+        candidate = ~quoted & names_basis(df)
+        shown = quoted | (candidate & (candidate.cumsum() <= left))
+        left -= min(int(candidate.sum()), left)
         left_out += int((~shown).sum())
         yield df[shown]
     if left_out:
         note = f"[… nog {left_out} passages zonder verwachting of doel: zie passages.csv]"
         yield pd.DataFrame({c: [note if c == "text" else None] for c in columns})
+
+
+def names_basis(df: pd.DataFrame) -> pd.Series:
+    """Whether each written passage names a part of the sociale basis: an actor of a sphere, or
+    the concept itself (a `core` cue in the `cues` column)."""
+    named = pd.Series(False, index=df.index)
+    if "actors" in df:
+        named |= df["actors"].fillna("").astype(str).ne("")
+    if "cues" in df:
+        named |= df["cues"].fillna("").astype(str).str.contains(r"(?:^| \| )core: ", regex=True)
+    return named
 
 
 class CellCutWarning(UserWarning):
@@ -225,7 +240,8 @@ def _write_table(
     for df in chunks:
         if sheet is None:  # the header, even of a table without rows
             sheet, last_column = new_sheet(list(df.columns)), max(len(df.columns) - 1, 0)
-        for row in df.itertuples(index=False):
+        # Column by column into Python values (iterating rows of Arrow-backed text is slow).
+        for row in zip(*(df[c].tolist() for c in df.columns)):
             if n == max_rows - 1:
                 sheet.autofilter(0, 0, n, last_column)
                 sheet, n = new_sheet(list(df.columns)), 0

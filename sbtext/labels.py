@@ -42,7 +42,41 @@ COLUMNS = {
     "expectations": "verwachtingen",
     "share_instrumental": "aandeel alleen instrumenteel",
     "sphere": "sfeer",
+    # documents and errors
+    "path": "bestand",
+    "title": "titel",
+    "doc_type": "soort document",
+    "date": "datum",
+    "description": "omschrijving",
+    "format": "formaat",
+    "page_numbering": "paginanummering",
+    "n_pages": "pagina's",
+    "n_passages": "passages",
+    "n_expectations": "verwachtingen",
+    "stage": "stap",
+    "message": "melding",
 }
+PASSAGE_SHEET = {
+    "source": "Bron",
+    "page": "pagina",
+    "text": "tekst",
+    "expectation": "verwachting",
+    "expectation_score": "score",
+    "framing": "framing",
+    "purpose": "waartoe",
+    "purpose_category": "doelcategorie",
+    "goal_statement": "doelstelling",
+    "spheres": "sferen",
+    "actors": "genoemd",
+    "cues": "signaalwoorden",
+    "kind": "soort",
+    "section": "kop",
+    "context": "context",
+    "doc_id": "doc_id",
+    "passage_id": "passage_id",
+}
+"""The workbook's passages sheet: what a reader checks a label by, in this order. Offsets, framing
+scores and paragraph numbers stay in `passages.csv` and the Parquet files."""
 SHEETS = {
     "expectations": "tabel",
     "expectations_long": "citaten",
@@ -100,11 +134,19 @@ def workbook_sheets(
     sheets: dict[str, pd.DataFrame | Iterable[pd.DataFrame]] = {}
     for name, table in tables.items():
         title = SHEETS.get(name, name)
+        show = display_frame
         if name == "passages":
+            show = passage_sheet
             shown = workbook_passages([table] if isinstance(table, pd.DataFrame) else table)
             table = pd.concat(list(shown), ignore_index=True) if isinstance(table, pd.DataFrame) else shown
         if isinstance(table, pd.DataFrame):
-            sheets[title] = display_frame(table)
+            sheets[title] = show(table)
         else:
-            sheets[title] = map(display_frame, table)
+            sheets[title] = map(show, table)
     return sheets
+
+
+def passage_sheet(df: pd.DataFrame) -> pd.DataFrame:
+    """Passage rows as the workbook's passages sheet shows them (`PASSAGE_SHEET`)."""
+    columns = [c for c in PASSAGE_SHEET if c in df.columns]
+    return display_frame(df[columns]).set_axis([PASSAGE_SHEET[c] for c in columns], axis=1)

@@ -78,17 +78,45 @@ def test_workbook_sheets_show_labels_and_keep_quotes(sample_analysis):
 
 
 @pytest.mark.parametrize(
-    ("expectation", "goal", "others", "shown", "note"),
+    ("expectation", "goal", "actors", "cues", "others", "shown", "note"),
     [
-        # every expectation and goal statement stays; other passages up to the cap, in order
-        ([True, False, False, False], [False, False, True, False], 1, [0, 1, 2], 1),
-        ([False, False, False], [False, False, False], 0, [], 3),
-        ([False, True, False], [False, False, False], 5, [0, 1, 2], 0),
+        # every expectation and goal statement stays; other passages naming the sociale basis up
+        # to the cap, in order; passages naming none of it only in the CSV
+        (
+            [True, False, False, False],
+            [False, False, True, False],
+            ["buren", "buren", "", "vrijwilligers"],
+            [""] * 4,
+            1,
+            [0, 1, 2],
+            1,
+        ),
+        ([False, False, False], [False, False, False], ["mantelzorgers"] * 3, [""] * 3, 0, [], 3),
+        ([False, True, False], [False, False, False], ["buren", "", "buren"], [""] * 3, 5, [0, 1, 2], 0),
+        # the concept itself (a core cue) counts as named; any other cue does not
+        (
+            [False, False, False],
+            [False, False, False],
+            [""] * 3,
+            ["core: sociale basis", "expectation: draagt bij | core: de sociale basis", "expectation: draagt bij"],
+            5,
+            [0, 1],
+            1,
+        ),
+        ([False, False], [False, False], [None, None], [None, None], 5, [], 2),
     ],
 )
-def test_the_workbook_shows_expectations_goals_and_a_capped_number_of_others(expectation, goal, others, shown, note):
+def test_the_workbook_shows_expectations_goals_and_a_capped_number_of_named_others(
+    expectation, goal, actors, cues, others, shown, note
+):
     passages = pd.DataFrame(
-        {"text": [f"passage {i}" for i in range(len(expectation))], "expectation": expectation, "goal_statement": goal}
+        {
+            "text": [f"passage {i}" for i in range(len(expectation))],
+            "expectation": expectation,
+            "goal_statement": goal,
+            "actors": actors,
+            "cues": cues,
+        }
     )
     # in two chunks, as the streaming run reads them back: the cap counts over the chunks
     chunks = list(workbook_passages([passages.iloc[:2], passages.iloc[2:]], others=others))
@@ -107,12 +135,13 @@ def test_the_workbook_of_an_archive_keeps_every_expectation_and_says_what_it_lef
             "text": [f"passage {i}" for i in range(n)],
             "expectation": [i % 10 == 5 for i in range(n)],
             "goal_statement": [i == 49 for i in range(n)],
+            "actors": ["buurtbewoners" if i % 2 else "" for i in range(n)],
         }
     )
     path = tmp_path / "x.xlsx"
     write_xlsx(workbook_sheets({"passages": iter([passages.iloc[:25], passages.iloc[25:]])}), path)
     cells = [row[0] for row in openpyxl.load_workbook(path)["passages"].iter_rows(min_row=2, values_only=True)]
-    shown = [0, 1, 2, 5, 15, 25, 35, 45, 49]
+    shown = [1, 3, 5, 7, 15, 25, 35, 45, 49]  # three named others, the expectations, the goal
     assert cells == [f"passage {i}" for i in shown] + [
         f"[… nog {n - len(shown)} passages zonder verwachting of doel: zie passages.csv]"
     ]

@@ -17,8 +17,8 @@ from tests_helpers import OUTPUTS
 import sbtext
 from sbtext.api import analyze_to_dir
 from sbtext.errors import SbtextError
-from sbtext.export import write_xlsx
-from sbtext.labels import display_frame
+from sbtext.export import workbook_passages, write_xlsx
+from sbtext.labels import passage_sheet
 from sbtext.records import PASSAGE_TYPES
 
 # Byte for byte the same whichever path wrote them (the workbook and run.json carry times).
@@ -154,14 +154,19 @@ def test_long_tables_go_on_over_numbered_sheets(tmp_path):
 
 def test_a_split_passages_sheet_is_recorded_in_the_run(sample_analysis, tmp_path):
     run = analyze_to_dir(SAMPLE, tmp_path, excel_rows=201)
-    n = len(sample_analysis.passages)
+    # the sheet shows the expectations, goal statements and passages naming the sociale basis,
+    # then a row saying how many more passages.csv holds
+    shown = pd.concat(workbook_passages([sample_analysis.passages.drop(columns=["cue_offsets"])]), ignore_index=True)
+    n = len(shown)
+    assert 0 < sample_analysis.passages["expectation"].sum() < n < len(sample_analysis.passages)
     titles = ["passages"] + [f"passages ({i})" for i in range(2, (n + 199) // 200 + 1)]
     assert run["xlsx_sheets"] == {"passages": titles}
     assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["xlsx_sheets"] == run["xlsx_sheets"]
     got = sheets(tmp_path / "sbtext.xlsx")
     rows = [row for title in titles for row in got[title][1:]]
     # the workbook shows readers Dutch labels where the CSV keeps codes
-    expected = display_frame(sample_analysis.passages.drop(columns=["cue_offsets"]))
+    expected = passage_sheet(shown)
+    assert [header for header, *_ in got[titles[0]][0]] == list(expected.columns)
     assert [[v for v, _, _ in row] for row in rows] == [
         [None if v == "" or (isinstance(v, float) and v != v) else v for v in row]
         for row in expected.to_numpy().tolist()
