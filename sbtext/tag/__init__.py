@@ -44,7 +44,7 @@ from sbtext.tag.model import (
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
 from sbtext.tag.purpose_model import RuleCut
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
-from sbtext.tag.tokens import token_array
+from sbtext.tag.tokens import passage_text, token_array
 
 __all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "names_the_basis"]
 
@@ -138,7 +138,8 @@ class Tagger:
     def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
         """Label passages processed by this pipeline, each decision taken only where it counts."""
         cues = cue_spans_of(docs) if cues is None else cues
-        passages = [_Passage.of(doc, found, self.rules) for doc, found in zip(docs, cues)]
+        texts: dict[int, str] = {}  # each paragraph's text, cut once for its passages
+        passages = [_Passage.of(doc, found, self.rules, passage_text(doc, texts)) for doc, found in zip(docs, cues)]
         m = self.models
         x = None
         if m.featurizer:
@@ -227,6 +228,7 @@ class _Passage:
     """One passage on its way to a label: what the rules found, then each decision as it is taken."""
 
     doc: Doc | Span
+    text: str
     cues: list[Span]
     purpose: Purpose | None
     goal: Purpose | None
@@ -240,9 +242,10 @@ class _Passage:
     category: str = ""
 
     @classmethod
-    def of(cls, doc: Doc | Span, cues: list[Span], rules: PurposeRules) -> _Passage:
+    def of(cls, doc: Doc | Span, cues: list[Span], rules: PurposeRules, text: str) -> _Passage:
+        """The passage `doc` (whose text is `text`) with its cues and the rules' cuts."""
         purpose = choose_purpose(doc, cues, rules)
-        return cls(doc, cues, purpose, find_goal(doc, rules), names_the_basis(cues))
+        return cls(doc, text, cues, purpose, find_goal(doc, rules), names_the_basis(cues))
 
     def choose(self) -> Purpose | None:
         """Settle the purpose the passage shows (see `_chosen`), once expectation and goal are known."""
@@ -252,7 +255,7 @@ class _Passage:
     @property
     def purpose_text(self) -> str:
         chosen = self.chosen
-        return self.doc.text[chosen.start : chosen.end] if chosen else ""
+        return self.text[chosen.start : chosen.end] if chosen else ""
 
     def purpose_span(self) -> Span | str:
         """The chosen purpose's own tokens in the passage, or its text where they do not align."""
@@ -261,8 +264,8 @@ class _Passage:
         return span or self.purpose_text
 
     def label(self) -> Label:
-        offset = self.doc[0].idx if len(self.doc) else 0
-        cues = tuple(Cue(s.label_, s.id_, s.text, s.start_char - offset, s.end_char - offset) for s in self.cues)
+        offset = self.doc.start_char if isinstance(self.doc, Span) else 0
+        cues = tuple(_cue(s, s.start_char - offset, s.end_char - offset, self.text) for s in self.cues)
         chosen, purpose = self.chosen, self.purpose_text
         if chosen:
             cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
@@ -273,7 +276,7 @@ class _Passage:
             framing=max(framing, key=lambda f: framing[f]) if self.is_expectation else "none",
             framing_scores={f: round(v, 4) for f, v in framing.items()},
             spheres=self.spheres,
-            actors=tuple(dict.fromkeys(s.text.lower() for s in self.cues if s.label_.startswith("sphere:"))),
+            actors=tuple(dict.fromkeys(c.text.lower() for c in cues if c.label.startswith("sphere:"))),
             purpose=purpose,
             purpose_start=chosen.start if chosen else -1,
             purpose_end=chosen.end if chosen else -1,
@@ -281,6 +284,12 @@ class _Passage:
             goal_statement=self.is_goal,
             cues=cues,
         )
+
+
+def _cue(span: Span, start: int, end: int, text: str) -> Cue:
+    """A cue found as `span`, at `start:end` of its passage's `text` (cut from it: `Span.text`
+    makes a Token object per word)."""
+    return Cue(span.label_, span.id_, text[start:end], start, end)
 
 
 def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
