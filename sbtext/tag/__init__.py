@@ -39,11 +39,11 @@ from sbtext.tag.model import (
     expectation_proba,
     features,
     load_models,
-    positive_proba,
 )
 from sbtext.tag.purpose import Purpose, PurposeRules, choose_purpose_clause, find_goal
 from sbtext.tag.purpose_model import RuleCut
 from sbtext.tag.rules import RULER_NAME, CueRuler, cue_counts, cue_spans_of
+from sbtext.tag.scoring import positive_proba, predict, predict_proba
 from sbtext.tag.tokens import passage_text, token_array
 
 __all__ = ["FRAMING_CLASSES", "UNTAGGED", "UNTAGGED_KINDS", "Tagger", "names_the_basis"]
@@ -173,7 +173,7 @@ class Tagger:
     def _decide_spheres(self, passages: list[_Passage], x: Any) -> None:
         """Spheres for expectations only: the lexicon's, plus the model's where it is confident."""
         rows = [k for k, p in enumerate(passages) if p.is_expectation]
-        proba = self.models.spheres.predict_proba(x[rows]) if self.models.spheres and rows else [None] * len(rows)
+        proba = predict_proba(self.models.spheres, x[rows]) if self.models.spheres and rows else [None] * len(rows)
         for k, row in zip(rows, proba):
             passages[k].spheres = self._spheres(passages[k].cues, row)
 
@@ -219,7 +219,7 @@ class Tagger:
         docs = [next(processed) if isinstance(p, str) else p for p in purposes]
         if self.models.category is not None:
             x = self.models.transform(features(docs, has_purpose=[True] * len(docs)))
-            return [str(c) for c in self.models.category.predict(x)]
+            return [str(c) for c in predict(self.models.category, x)]
         return [rule_category(cues) for cues in cue_spans_of(docs)]
 
 
@@ -318,7 +318,7 @@ def choose_purpose(
 def _framing_scores(m: Models, x: Any, cues: list[list[Span]]) -> list[dict[str, float]]:
     if m.framing is None:
         return [rule_framing(c) for c in cues]
-    proba = m.framing.predict_proba(x)
+    proba = predict_proba(m.framing, x)
     classes = list(m.framing.classes_)
     return [{f: float(row[classes.index(f)]) if f in classes else 0.0 for f in FRAMING_CLASSES} for row in proba]
 

@@ -44,6 +44,7 @@ from sbtext.errors import Errors, SbtextError
 from sbtext.tag.purpose_model import FILE_NAME as PURPOSE_FILE
 from sbtext.tag.purpose_model import SpanModel, load_span_model
 from sbtext.tag.rules import cue_counts, cue_spans_of
+from sbtext.tag.scoring import positive_proba
 from sbtext.tag.tokens import passage_text, token_array
 
 RANDOM_STATE = 0
@@ -480,10 +481,3 @@ def expectation_proba(models: Models, x: Any) -> np.ndarray:
         return positive_proba(models.expectation, x)
     raw = models.expectation.decision_function(x).reshape(-1, 1)
     return positive_proba(models.expectation_calibration, raw)
-
-
-def positive_proba(model: Any, x: Any) -> np.ndarray:
-    """Probability of the positive class of a binary model."""
-    proba = model.predict_proba(x)
-    classes = list(model.classes_)
-    return proba[:, classes.index(True)] if True in classes else np.zeros(x.shape[0])
