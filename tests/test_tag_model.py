@@ -35,6 +35,8 @@ def real_passages(tagger):
         "Één  buurthuis\tvoor   iedereen, ook 's avonds!",
         "co-creatie — 10% (zie § 2.1) … “welzijn”",
         "",
+        " \n ",
+        "zorg zorg Zorg zorgen",  # a word again, and words sharing n-grams
     ],
 )
 def test_char_ngrams_hash_as_the_vectorizer_does(text: str) -> None:
