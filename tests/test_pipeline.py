@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import pytest
 from conftest import SAMPLE
 
+from sbtext.api import analyze_to_dir
 from sbtext.pipeline import Options, process_document
 from sbtext.records import PASSAGE_COLUMNS, PASSAGE_TYPES, Cue
 from sbtext.write.files import read_cues
@@ -46,3 +49,11 @@ def test_untagged_records_hold_the_passage_columns_only():
     result = process_document(ONE, options=Options(tag=False))
     assert result.passages and all(list(r) == PASSAGE_COLUMNS[:12] for r in result.passages)
     assert result.document["n_passages"] == len(result.passages)
+
+
+def test_a_run_keeps_what_existed_before_it_out_of_the_collectors_passes_and_gives_it_back(tmp_path):
+    during = []
+    assert gc.get_freeze_count() == 0
+    analyze_to_dir(SAMPLE, tmp_path / "out", on_document=lambda result: during.append(gc.get_freeze_count()))
+    assert during and min(during) > 10_000  # the models and the pipeline, at least
+    assert gc.get_freeze_count() == 0
