@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE
 
 from sbtext.api import analyze_to_dir
-from sbtext.pipeline import Options, process_document
+from sbtext.pipeline import YOUNG_OBJECTS, Options, process_document
 from sbtext.records import PASSAGE_COLUMNS, PASSAGE_TYPES, Cue
 from sbtext.write.files import read_cues
 
@@ -53,7 +53,13 @@ def test_untagged_records_hold_the_passage_columns_only():
 
 def test_a_run_keeps_what_existed_before_it_out_of_the_collectors_passes_and_gives_it_back(tmp_path):
     during = []
+    before = gc.get_threshold()
     assert gc.get_freeze_count() == 0
-    analyze_to_dir(SAMPLE, tmp_path / "out", on_document=lambda result: during.append(gc.get_freeze_count()))
-    assert during and min(during) > 10_000  # the models and the pipeline, at least
-    assert gc.get_freeze_count() == 0
+    analyze_to_dir(
+        SAMPLE,
+        tmp_path / "out",
+        on_document=lambda result: during.append((gc.get_freeze_count(), gc.get_threshold())),
+    )
+    assert during and min(frozen for frozen, _ in during) > 10_000  # the models and the pipeline, at least
+    assert all(threshold[0] >= YOUNG_OBJECTS and threshold[1:] == before[1:] for _, threshold in during)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
