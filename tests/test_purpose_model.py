@@ -194,3 +194,19 @@ def test_the_rules_cut_handed_in_gives_the_same_features(tagger):
     cut = (find_goal(doc, tagger.rules), choose_purpose_clause(doc, None, tagger.rules))
     assert cut[1] is not None
     assert token_features(doc, tagger.rules, goal=False, cut=cut) == token_features(doc, tagger.rules, goal=False)
+
+
+@pytest.mark.parametrize(
+    ("distance", "bucket"),
+    [(0, "<=1"), (1, "<=1"), (2, "<=2"), (3, "<=3"), (4, "<=5"), (5, "<=5"), (8, "<=8"), (13, "<=13"), (14, "far")],
+)
+def test_distances_fall_in_the_buckets_of_marker_reach(distance, bucket):
+    from sbtext.tag.purpose_model import _bucket, _position
+
+    assert _bucket(distance) == bucket
+    assert _position(distance, distance + 1) == [
+        *(["first"] if distance == 0 else []),
+        "last",
+        f"from_start:{bucket}",
+        "to_end:<=1",
+    ]

@@ -175,7 +175,7 @@ def _items(
         for d in (-2, -1, 1, 2):
             item += words[k + d].near[d] if 0 <= k + d < n else EDGES[d]
         tag = rule_tags[k]
-        item += [f"rule:{tag}", f"rule_prev:{rule_tags[k - 1] if k else '^'}", f"rule_goal:{tag}|{goal}"]
+        item += [_RULE[tag], _RULE_PREV[rule_tags[k - 1] if k else "^"], _RULE_GOAL[tag, goal]]
         item += _position(k, n)
         if marker:
             item += [f"marker:{marker}", f"marker_reach:{_bucket(distance)}", f"marker_goal:{marker}|{goal}"]
@@ -198,6 +198,10 @@ def attributes(values: Mapping[str, str | int]) -> list[str]:
     return out
 
 
+_RULE_TAGS = ("P", "G", "O")  # what `_rule_tags` marks
+_RULE = {t: f"rule:{t}" for t in _RULE_TAGS}
+_RULE_PREV = {t: f"rule_prev:{t}" for t in (*_RULE_TAGS, "^")}
+_RULE_GOAL = {(t, g): f"rule_goal:{t}|{g}" for t in _RULE_TAGS for g in (False, True)}
 BRACKETS = ("(", ")")
 NEIGHBOUR_KEYS = ("lower", "shape", "punct", "infinitive", "boundary")
 EDGES = {d: [f"{d}:edge"] for d in (-2, -1, 1, 2)}
@@ -277,12 +281,19 @@ def _shape(text: str) -> str:
 
 
 def _position(k: int, n: int) -> list[str]:
+    """Whether token `k` of `n` opens or closes the passage, and its distance from either end."""
     ends = ["first"] * (k == 0) + ["last"] * (k == n - 1)
-    return [*ends, f"from_start:{_bucket(k)}", f"to_end:{_bucket(n - 1 - k)}"]
+    return [*ends, _FROM_START[_bucket(k)], _TO_END[_bucket(n - 1 - k)]]
 
 
 def _bucket(distance: int) -> str:
-    return next((f"<={b}" for b in MARKER_REACH if distance <= b), "far")
+    """The distance bucket of `distance` tokens (`MARKER_REACH`), "far" beyond the last."""
+    return _BUCKETS[max(distance, 0)] if distance < len(_BUCKETS) else "far"
+
+
+_BUCKETS = [next((f"<={b}" for b in MARKER_REACH if d <= b), "far") for d in range(MARKER_REACH[-1] + 1)]
+_FROM_START = {b: f"from_start:{b}" for b in [*_BUCKETS, "far"]}
+_TO_END = {b: f"to_end:{b}" for b in [*_BUCKETS, "far"]}
 
 
 def _marker_context(rules: PurposeRules, texts: list[str], words: list[str]) -> Iterator[tuple[str, int, int]]:
