@@ -66,3 +66,32 @@ def test_the_purpose_markers_and_effect_verbs_are_the_yamls():
     assert set(markers) <= {m.lower() for m in rules["markers"]}
     verbs = _listed(r"`effect_verbs`: \*([^*]+)\*")
     assert set(verbs) <= set(rules["effect_verbs"])
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):
+    """The codebook alone: the goal cues, never a trained model."""
+    from sbtext.tag import Tagger
+
+    return Tagger(nlp, models="rules")
+
+
+@pytest.mark.parametrize(
+    ("text", "is_goal"),
+    [
+        ("Het kabinet wil dat mantelzorgers langer volhouden.", True),
+        ("Dit project richt zich op het tegengaan van eenzaamheid onder jongeren.", True),
+        ("Het beleid is gericht op meer meedoen van ouderen.", True),
+        ("De regeling is bedoeld om meer vrijwilligers te werven.", True),
+        ("Voor ogen staat een dorp waar jong en oud elkaar kennen.", True),
+        # care or help whose kind is described, a target group by "bedoeld voor", hope, desirability
+        ("De hulp is erop gericht dat u zoveel mogelijk zelf kunt doen.", False),
+        ("De zorg richt zich op herstel na de operatie.", False),
+        ("De subsidie is bedoeld voor verenigingen met jeugdleden.", False),
+        ("We hopen dat meer inwoners vrijwilliger worden.", False),
+        ("Het is wenselijk dat de regels eenvoudiger worden.", False),
+        ("Eén van de speerpunten is de aanpak van eenzaamheid.", False),
+    ],
+)
+def test_goal_wording_of_the_codebook(rules, text, is_goal):
+    assert ("goal" in _labels(rules, text)) is is_goal

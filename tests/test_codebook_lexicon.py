@@ -94,6 +94,25 @@ ADMITTED = [
     ("Actieve bewonersgroepen beheren het park.", "sphere:gemeenschappelijk", "bewonersgroepen"),
     ("De buurtconciërge houdt een oogje in het zeil.", "sphere:gemeenschappelijk", "buurtconciërge"),
     ("Het burennetwerk regelt de boodschappen.", "sphere:gemeenschappelijk", "burennetwerk"),
+    (
+        "Buurtbemiddeling helpt twee gezinnen hun ruzie over de schutting bij te leggen.",
+        "sphere:gemeenschappelijk",
+        "buurtbemiddeling",
+    ),
+    ("Twee buurtbemiddelaars gaan met beide partijen om tafel.", "sphere:gemeenschappelijk", "buurtbemiddelaars"),
+    ("De dorpsraad organiseert elk voorjaar een opruimdag.", "sphere:gemeenschappelijk", "dorpsraad"),
+    ("Wijkraden en dorpsraden kennen hun buurt het best.", "sphere:gemeenschappelijk", "dorpsraden"),
+    ("Dorpsbelangen houdt de ijsbaan open.", "sphere:gemeenschappelijk", "dorpsbelangen"),
+    (
+        "Tijdens de maatschappelijke diensttijd helpen jongeren in een zorginstelling.",
+        "sphere:gemeenschappelijk",
+        "maatschappelijke diensttijd",
+    ),
+    (
+        "Na de overstroming bleek de sociale veerkracht van het dorp groot.",
+        "sphere:gemeenschappelijk",
+        "sociale veerkracht",
+    ),
     # institutioneel: places and paid, non-indicated support
     ("Samenlevingsopbouw maakt de wijk sterker.", "sphere:institutioneel", "samenlevingsopbouw"),
     ("Welzijnsinitiatieven nemen vragen over van de huisarts.", "sphere:institutioneel", "welzijnsinitiatieven"),
@@ -116,9 +135,12 @@ ADMITTED = [
         "wijkgerichte preventie",
     ),
     ("De ouderenadviseur bezoekt alle 75-plussers.", "sphere:institutioneel", "ouderenadviseur"),
+    ("Het taalpunt in de bibliotheek helpt bij het invullen van formulieren.", "sphere:institutioneel", "taalpunt"),
+    ("Taalhuizen bereiken laaggeletterden die zelf niet om hulp vragen.", "sphere:institutioneel", "taalhuizen"),
     # core: the concept itself and its synonyms
     ("Het voorveld vangt lichte vragen op.", "core", "voorveld"),
     ("Zorgzame buurten vangen veel vragen op.", "core", "zorgzame buurten"),
+    ("Gemeenten investeren in de sociale infrastructuur van hun wijken.", "core", "sociale infrastructuur"),
 ]
 
 
@@ -152,6 +174,9 @@ REFUSED = [
     ("Het wijkgerichte werken van de politie wordt uitgebreid.", "wijkgerichte"),
     ("Het maatschappelijk werk van het ziekenhuis begeleidt de patiënt.", "maatschappelijk werk"),
     ("Het netwerk van de GGD deelt de gegevens.", "netwerk"),
+    # an abbreviation with another sense in care, and the resilience of one person
+    ("Het MDT bespreekt de behandeling van de patiënt.", "mdt"),
+    ("Zijn mentale veerkracht is na de revalidatie hersteld.", "veerkracht"),
     # words that contain a lexicon word without being one
     ("De leerlingen moeten hun achterstanden snel inlopen.", "inlopen"),
     ("De gemeenschappelijke regeling stelt de begroting vast.", "gemeenschappelijke"),

@@ -30,6 +30,16 @@ def _custom(tmp_path, change) -> Path:
             "betere kansen voor jongeren in de vrije tijd",
         ),
         ("Buurthuizen dragen bij aan minder eenzaamheid onder ouderen.", "minder eenzaamheid onder ouderen"),
+        (
+            "Het opbouwwerk richt zich op het versterken van de samenhang in de buurt.",
+            "het versterken van de samenhang in de buurt",
+        ),
+        ("Vrijwilligers zijn onmisbaar voor het sociale leven in het dorp.", "het sociale leven in het dorp"),
+        ("Buurtverenigingen zijn van belang voor de leefbaarheid van de kern.", "de leefbaarheid van de kern"),
+        (
+            "Sportclubs zetten zich in ter ondersteuning van de gezondheid van hun leden.",
+            "de gezondheid van hun leden",
+        ),
     ],
 )
 def test_the_openers_the_gold_marks_open_a_purpose(nlp, text, purpose):
@@ -38,6 +48,28 @@ def test_the_openers_the_gold_marks_open_a_purpose(nlp, text, purpose):
 
     (found,) = find_purposes(nlp(text), PurposeRules.of(load_codebook(None)))
     assert text[found.start : found.end] == purpose
+
+
+@pytest.mark.parametrize(
+    ("text", "goal"),
+    [
+        ("Het college wil de bibliotheek in elke kern openhouden.", "de bibliotheek in elke kern openhouden"),
+        (
+            "De gemeente wil meer jongeren bij het verenigingsleven betrekken.",
+            "meer jongeren bij het verenigingsleven betrekken",
+        ),
+        ("Voor ogen staat een wijk waarin buren naar elkaar omkijken.", "een wijk waarin buren naar elkaar omkijken"),
+        # a hope and a judgement of desirability are not goal language
+        ("We hopen dat meer inwoners vrijwilliger worden.", None),
+        ("Het is wenselijk dat de regels voor verenigingen eenvoudiger worden.", None),
+    ],
+)
+def test_goal_openers_of_the_codebook(nlp, text, goal):
+    from sbtext.codebook import load_codebook
+    from sbtext.tag.purpose import PurposeRules, find_goal
+
+    found = find_goal(nlp(text), PurposeRules.of(load_codebook(None)))
+    assert (found and text[found.start : found.end]) == goal
 
 
 def test_the_codebook_text_names_the_yamls_new_openers():

@@ -108,12 +108,12 @@ def test_custom_codebook_changes_the_rules(tmp_path, nlp):
     from sbtext.tag import Tagger
 
     data = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
-    data["spheres"]["gemeenschappelijk"].append("dorpsraad*")
+    data["spheres"]["gemeenschappelijk"].append("schuttersgilde*")
     custom = tmp_path / "codeboek.yaml"
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     tagger = Tagger(nlp, codebook=custom, allow_codebook_mismatch=True)
-    cues = tagger.tag("De dorpsraad organiseert de burenhulp in het dorp.").cues
-    assert ("sphere:gemeenschappelijk", "dorpsraad") in {(c.label, c.text) for c in cues}
+    cues = tagger.tag("Het schuttersgilde organiseert de burenhulp in het dorp.").cues
+    assert ("sphere:gemeenschappelijk", "schuttersgilde") in {(c.label, c.text) for c in cues}
 
 
 def _codebook_copy(folder, name: str, edit) -> str:
@@ -141,7 +141,7 @@ def test_two_codebooks_in_one_process_each_tag_with_their_own(tmp_path, nlp):
     from sbtext.tag import Tagger
 
     added = _codebook_copy(
-        tmp_path, "met_dorpsraad.yaml", lambda d: d["spheres"]["gemeenschappelijk"].append("dorpsraad*")
+        tmp_path, "met_schuttersgilde.yaml", lambda d: d["spheres"]["gemeenschappelijk"].append("schuttersgilde*")
     )
     removed = _codebook_copy(
         tmp_path, "zonder_grootouders.yaml", lambda d: d["spheres"]["persoonlijk"].remove("grootouder*")
@@ -149,10 +149,10 @@ def test_two_codebooks_in_one_process_each_tag_with_their_own(tmp_path, nlp):
     plain = Tagger(nlp, models="rules")
     wider = Tagger(nlp, codebook=added, models="rules")
     narrower = Tagger(nlp, codebook=removed, models="rules")
-    text = "De grootouders en de dorpsraad vangen de kinderen op."
+    text = "De grootouders en het schuttersgilde vangen de kinderen op."
     for tagger, words in [
         (plain, {"grootouders"}),
-        (wider, {"grootouders", "dorpsraad"}),
+        (wider, {"grootouders", "schuttersgilde"}),
         (narrower, set()),
         (plain, {"grootouders"}),
     ]:
