@@ -25,11 +25,10 @@ MIN_COVERAGE = 0.85
 KNOWN_MISSES = {
     ("IZA", "verwachting", "De zorgsector, de politiek"): "names no part of the sociale basis ('de samenleving als "
     "geheel'): rule 1 forbids an expectation",
-    ("IZA", "verwachting", "Zelfzorg en informele zorg"): "its second sentence ('Als dit niet genoeg blijkt ...') is "
-    "not in the text as read",
-    ("IZA", "verwachting", "Bij een hulpvraag kijken we"): "the shipped models score it below the expectation "
-    "threshold (earlier models labelled it; those of this release label 'Inzetten op gezondheid en welzijn' "
-    "instead, which earlier ones missed)",
+    ("IZA", "verwachting", "Zelfzorg en informele zorg"): "the table paraphrases point 7 of p. 9 ('Passende zorg "
+    "begint bij zelfzorg en informele zorg. Pas als dit onvoldoende bijdraagt, sluit formele zorg aan.'): its first "
+    "sentence is found and labelled an expectation, its second ('Als dit niet genoeg blijkt ...') is not in the "
+    "document",
 }
 # Misses on a trained spaCy pipeline only: the shipped models learn from the offline fallback's
 # lemmas and tokens, which a trained pipeline gives a little differently.
@@ -85,9 +84,36 @@ def printed_pages(result) -> bool:
 
 def coverage(fragment: str, text: str) -> float:
     """The share of the fragment's words that the text holds (the table edits a word here and
-    there: "het gaat over gemeenschap" quotes "het gaat over de gemeenschap")."""
-    want, have = Counter(fragment.split()), Counter(text.split())
-    return sum((want & have).values()) / max(sum(want.values()), 1)
+    there: "het gaat over gemeenschap" quotes "het gaat over de gemeenschap"). Two words of the
+    fragment count as held where the text writes them as one ("een ieder" for "eenieder": Dutch
+    writes some word pairs either way)."""
+    want, have = fragment.split(), Counter(text.split())
+    held, k = 0, 0
+    while k < len(want):
+        pair = want[k] + want[k + 1] if k + 1 < len(want) else ""
+        if have[want[k]] > 0:
+            have[want[k]] -= 1
+            held, k = held + 1, k + 1
+        elif pair and have[pair] > 0:
+            have[pair] -= 1
+            held, k = held + 2, k + 2
+        else:
+            k += 1
+    return held / max(len(want), 1)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text", "share"),
+    [
+        ("het gaat over gemeenschap", "het gaat over de gemeenschap", 1.0),
+        ("mogelijkheden van een ieder", "de mogelijkheden van eenieder", 1.0),
+        ("een ieder een ieder", "eenieder", 0.5),
+        ("zorg en welzijn", "zorg", 1 / 3),
+        ("buren helpen elkaar", "het kabinet", 0.0),
+    ],
+)
+def test_coverage_counts_the_fragments_words_in_the_text(fragment, text, share):
+    assert coverage(fragment, text) == pytest.approx(share)
 
 
 def locate(passages, fragment: str):
