@@ -156,17 +156,22 @@ class TableBuilder:
             del best[max(best, key=lambda k: best[k][0])]
 
     def _count(self, passages: pd.DataFrame, expected: Any) -> None:
-        # Only the columns counted: exploding or filtering the text columns too costs more than the rest.
-        found = passages.loc[expected, ["source", "framing", "spheres"]]
-        categorised = passages.loc[passages["purpose_category"].fillna("") != "", ["source", "purpose_category"]]
-        spheres = found[["framing"]].assign(sphere=found["spheres"].fillna("").str.split(";")).explode("sphere")
-        spheres = spheres[spheres["sphere"].isin(SPHERES)]
-        for counts, rows, by in (
-            (self._framing, found, ["source", "framing"]),
-            (self._purpose, categorised, ["source", "purpose_category"]),
-            (self._spheres, spheres, ["sphere", "framing"]),
-        ):
-            counts.update({tuple(key): int(n) for key, n in rows.groupby(by).size().items()})  # type: ignore[arg-type]
+        """Add the chunk's counts: framings per source and spheres per framing of its
+        expectations, purpose categories per source. A row without a key is not counted, as in a
+        group-by; counted in Python, since a group-by per chunk and key costs more than the rows."""
+        sources, framings = passages["source"].tolist(), passages["framing"].tolist()
+        spheres = passages["spheres"].tolist()
+        for k in np.flatnonzero(expected).tolist():
+            source, framing = sources[k], framings[k]
+            if _is_key(framing):
+                if _is_key(source):
+                    self._framing[source, framing] += 1
+                for sphere in str(spheres[k]).split(";") if _is_key(spheres[k]) else ():
+                    if sphere in SPHERES:
+                        self._spheres[sphere, framing] += 1
+        for source, category in zip(sources, passages["purpose_category"].tolist()):
+            if _is_key(category) and category != "" and _is_key(source):
+                self._purpose[source, category] += 1
 
     def expectations_long(self) -> pd.DataFrame:
         """One row per quote: the top expectations per source, then their purposes and goals."""
@@ -307,6 +312,11 @@ def _quote(source: Any, column: str, quote: str, r: dict[str, Any]) -> dict[str,
         "framing": r["framing"],
         "purpose_category": r["purpose_category"],
     }
+
+
+def _is_key(value: Any) -> bool:
+    """Whether a value can be a group's key (a group-by leaves out missing ones)."""
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and value != value)
 
 
 def _crosstab(counts: Counter[tuple[Any, Any]], index: str, columns: str) -> pd.DataFrame:
