@@ -240,8 +240,7 @@ def _write_table(
     for df in chunks:
         if sheet is None:  # the header, even of a table without rows
             sheet, last_column = new_sheet(list(df.columns)), max(len(df.columns) - 1, 0)
-        # Column by column into Python values (iterating rows of Arrow-backed text is slow).
-        for row in zip(*(df[c].tolist() for c in df.columns)):
+        for row in _rows(df):
             if n == max_rows - 1:
                 sheet.autofilter(0, 0, n, last_column)
                 sheet, n = new_sheet(list(df.columns)), 0
@@ -261,6 +260,17 @@ def _write_table(
     if sheet is not None:
         sheet.autofilter(0, 0, n, last_column)  # a filter button on every column header
     return titles
+
+
+ROWS_AT_ONCE = 1_000
+
+
+def _rows(df: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    """The rows as tuples, made column by column (iterating rows of Arrow-backed text is slow) for
+    `ROWS_AT_ONCE` rows at a time (so a large table is not held twice)."""
+    for start in range(0, len(df), ROWS_AT_ONCE):
+        part = df.iloc[start : start + ROWS_AT_ONCE]
+        yield from zip(*(part[c].tolist() for c in part.columns))
 
 
 def _excel_value(value: Any) -> Any:

@@ -32,8 +32,10 @@ from sbtext.write.files import FINISHED, STREAMED, Finished, for_file
 from sbtext.write.parquet import PASSAGES, append_parquet, write_documents
 from sbtext.write.report import report_section
 
-CHUNK_ROWS = 10_000
-"""Passage rows read back at a time for the workbook (at least the 500 that fit the widths)."""
+CHUNK_ROWS = 2_000
+"""Passage rows read back at a time for the workbook (at least the 500 that fit the widths): a
+chunk's text is held as Python strings while its rows are written, so its size bounds the memory
+the workbook adds, however many passages there are."""
 EXCEL_PASSAGES = "passages.excel.csv"
 SECTIONS = "sections.html"  # a partition's report sections
 
