@@ -42,3 +42,18 @@ def sample_analysis():
     import sbtext
 
     return sbtext.analyze(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def letter_spans(tagger):
+    """The processed passages (spans of their paragraphs) of a real ministry letter in `corpora/real`."""
+    from sbtext.clean import clean_document
+    from sbtext.read import read_document
+    from sbtext.segment import passage_spans
+
+    doc = clean_document(
+        read_document(ROOT / "corpora" / "real" / "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf")
+    )
+    spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
+    assert len(spans) > 100
+    return spans

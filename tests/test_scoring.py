@@ -5,30 +5,19 @@ they weigh); a model of another shape is handed to scikit-learn."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
-from sbtext.clean import clean_document
-from sbtext.read import read_document
-from sbtext.segment import passage_spans
 from sbtext.tag import scoring
 from sbtext.tag.model import features, load_models
 
-REAL = Path(__file__).resolve().parents[1] / "corpora" / "real"
-LETTER = "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"
-
 
 @pytest.fixture(scope="module")
-def passages(tagger):
-    doc = clean_document(read_document(REAL / LETTER))
-    spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
-    assert len(spans) > 100
-    return features(spans)
+def passages(letter_spans):
+    return features(letter_spans)
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["as trained", "compact"])

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from sbtext.clean import clean_document
-from sbtext.read import read_document
-from sbtext.segment import passage_spans
 from sbtext.tag.model import _word_ngrams, features, featurize, hash_char_ngrams
-
-REAL = Path(__file__).resolve().parents[1] / "corpora" / "real"
 
 
 @pytest.fixture(scope="module")
-def real_passages(tagger):
+def real_passages(letter_spans):
     """The processed passages of a real ministry letter in `corpora/real`."""
-    doc = clean_document(read_document(REAL / "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"))
-    spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
-    assert len(spans) > 100
-    return spans
+    return letter_spans
 
 
 @pytest.mark.parametrize(

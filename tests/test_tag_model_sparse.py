@@ -8,16 +8,12 @@ import copy
 import json
 import shutil
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 import skops.io as sio
 from scipy import sparse
 
-from sbtext.clean import clean_document
-from sbtext.read import read_document
-from sbtext.segment import passage_spans
 from sbtext.tag.model import (
     MODEL_NAMES,
     SAVED,
@@ -31,8 +27,6 @@ from sbtext.tag.model import (
 )
 from sbtext.tag.purpose_model import FILE_NAME as PURPOSE_FILE
 
-REAL = Path(__file__).resolve().parents[1] / "corpora" / "real"
-LETTER = "nat_vws_brief_azwa_d5_d6_financieringsinstrument_2026.pdf"
 # The models whose probabilities the tagger reads (the expectation model goes through its calibration).
 PROBABILITIES = ("framing", "spheres", "category", "goal")
 
@@ -44,12 +38,9 @@ def shipped() -> Models:
 
 
 @pytest.fixture(scope="module")
-def passages(tagger):
+def passages(letter_spans):
     """The feature rows of the letter's passages."""
-    doc = clean_document(read_document(REAL / LETTER))
-    spans = [span for _, span in passage_spans(doc, tagger.nlp) if span is not None]
-    assert len(spans) > 100
-    return features(spans)
+    return features(letter_spans)
 
 
 @pytest.fixture(scope="module")
