@@ -269,12 +269,20 @@ def iter_results(
 def _start_worker(options: Options) -> None:
     """A worker process loads its tagger, then keeps it out of the collector's passes (`long_lived`)."""
     tagger_for(options)
-    gc.freeze()
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], YOUNG_OBJECTS), *threshold[1:])
+    _freeze_heap()
 
 
+YOUNG_OBJECTS = 10_000
 _FROZEN = [0]  # runs in progress that froze the heap
+
+
+def _freeze_heap() -> tuple[int, ...]:
+    """Leave every object made so far out of the collector's passes and collect young objects
+    every `YOUNG_OBJECTS`; returns the collector's thresholds before."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], YOUNG_OBJECTS), *threshold[1:])
+    return threshold
 
 
 @contextmanager
@@ -290,10 +298,7 @@ def long_lived(options: Options) -> Iterator[None]:
     would be. Runs inside a run leave the collector as it is.
     """
     tagger_for(options)
-    threshold = gc.get_threshold()
-    if _FROZEN[0] == 0:
-        gc.freeze()
-        gc.set_threshold(max(threshold[0], YOUNG_OBJECTS), *threshold[1:])
+    threshold = _freeze_heap() if _FROZEN[0] == 0 else gc.get_threshold()
     _FROZEN[0] += 1
     try:
         yield
@@ -302,9 +307,6 @@ def long_lived(options: Options) -> Iterator[None]:
         if _FROZEN[0] == 0:
             gc.set_threshold(*threshold)
             gc.unfreeze()
-
-
-YOUNG_OBJECTS = 10_000
 
 
 def _process_job(job_options: tuple[Job, Options]) -> DocResult:
