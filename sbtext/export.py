@@ -7,8 +7,8 @@ the Excel variant (`--excel-csv`) adds a BOM and uses semicolons, as Dutch Excel
 
 from __future__ import annotations
 
+import contextlib
 import html
-import itertools
 import json
 import os
 import re
@@ -127,29 +127,48 @@ WORKBOOK_OTHER_PASSAGES = 100_000
 shown on the workbook's passages sheet, at most."""
 
 
-def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = None) -> Iterator[pd.DataFrame]:
-    """The passages the workbook shows: every expectation and goal statement, and the first
-    `others` (`WORKBOOK_OTHER_PASSAGES`) of the other passages that name a part of the sociale
-    basis (codebook rule 1: the passages where an expectation was possible); a last row says how
-    many more are in `passages.csv`.
+class ShownPassages:
+    """Which passages the workbook shows, chunk by chunk: every expectation and goal statement,
+    and the first `others` (`WORKBOOK_OTHER_PASSAGES`) of the other passages that name a part of
+    the sociale basis (codebook rule 1: the passages where an expectation was possible); then
+    `note` says how many more are in `passages.csv`.
 
     The sheet is where a reader checks the labels, and a passage that names no part of the
     sociale basis can be neither expectation nor missed expectation. An archive of a million
     passages would fill a sheet row by row for minutes, and Excel opens it slowly if at all; the
     CSV and Parquet hold every passage.
     """
-    left, left_out, columns = WORKBOOK_OTHER_PASSAGES if others is None else others, 0, []
-    for df in chunks:
-        columns = list(df.columns)
+
+    def __init__(self, others: int | None = None) -> None:
+        self.left = WORKBOOK_OTHER_PASSAGES if others is None else others
+        self.left_out = 0
+        self.columns: list[str] = []
+
+    def of(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The rows of `df` (the chunk after those seen so far) that the workbook shows."""
+        self.columns = list(df.columns)
         quoted = df["expectation"].astype(bool) | df["goal_statement"].astype(bool)
         candidate = ~quoted & names_basis(df)
-        shown = quoted | (candidate & (candidate.cumsum() <= left))
-        left -= min(int(candidate.sum()), left)
-        left_out += int((~shown).sum())
-        yield df[shown]
-    if left_out:
-        note = f"[… nog {left_out} passages zonder verwachting of doel: zie passages.csv]"
-        yield pd.DataFrame({c: [note if c == "text" else None] for c in columns})
+        shown = quoted | (candidate & (candidate.cumsum() <= self.left))
+        self.left -= min(int(candidate.sum()), self.left)
+        self.left_out += int((~shown).sum())
+        return df[shown]
+
+    def note(self) -> pd.DataFrame | None:
+        """A last row saying how many passages were left out, or None when none were."""
+        if not self.left_out:
+            return None
+        note = f"[… nog {self.left_out} passages zonder verwachting of doel: zie passages.csv]"
+        return pd.DataFrame({c: [note if c == "text" else None] for c in self.columns})
+
+
+def workbook_passages(chunks: Iterable[pd.DataFrame], *, others: int | None = None) -> Iterator[pd.DataFrame]:
+    """The passages the workbook shows (`ShownPassages`), with the closing note row."""
+    shown = ShownPassages(others)
+    for df in chunks:
+        yield shown.of(df)
+    if (note := shown.note()) is not None:
+        yield note
 
 
 def names_basis(df: pd.DataFrame) -> pd.Series:
@@ -177,89 +196,169 @@ def excel_text(value: str) -> tuple[str, bool]:
 def write_xlsx(
     sheets: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]], path: Path, *, max_rows: int = EXCEL_ROWS
 ) -> dict[str, list[str]]:
-    """One sheet per table, in order, with wrapped text, fitted widths and a frozen header.
-
-    Written by XlsxWriter in its constant-memory mode, row by row, so that a corpus of hundreds of
-    thousands of passages streams into the workbook instead of being built in memory first (and
-    at less than half the time per cell of openpyxl's write-only mode). A table may come as chunks
-    (DataFrames with the same columns); one longer than a sheet holds (`max_rows`, the header
-    included) goes on over "name (2)", "name (3)", ...
+    """One sheet per table, in order (see `XlsxStream`); a table may come as chunks (DataFrames
+    with the same columns).
 
     Returns:
         The sheet names of each table.
     """
-    names = {}
     with atomic_path(path) as tmp:
-        # Cells hold text as text: no formulas, links or numbers guessed from strings.
-        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        book = xlsxwriter.Workbook(str(tmp), options)
-        styles = _Styles(book.add_format({"text_wrap": True, "valign": "top"}), book.add_format({"bold": True}))
-        cut = [0]
+        book = XlsxStream(tmp, max_rows=max_rows)
         for name, table in sheets.items():
-            chunks = iter([table] if isinstance(table, pd.DataFrame) else table)
-            first = next(chunks)
-            names[name] = _write_table(
-                book, styles, name, itertools.chain([first], chunks), _widths(first), max_rows, cut
-            )
-        book.close()
-    if cut[0]:
-        warnings.warn(
-            SbtextWarning(Warnings.W005, n=cut[0], marker=CUT_MARKER.strip()).message, CellCutWarning, stacklevel=2
-        )
+            sheet = book.sheet(name)
+            for chunk in [table] if isinstance(table, pd.DataFrame) else table:
+                sheet.write(chunk)
+        names = book.close()
+    warn_cut_cells(book.cut)
     return names
+
+
+def warn_cut_cells(n: int) -> None:
+    """Warn (`CellCutWarning`) that `n` text cells were cut to fit Excel, when any were."""
+    if n:
+        warnings.warn(cut_cells_message(n), CellCutWarning, stacklevel=3)
+
+
+def cut_cells_message(n: int) -> str:
+    """What a reader is told when `n` text cells were cut to fit Excel."""
+    return SbtextWarning(Warnings.W005, n=n, marker=CUT_MARKER.strip()).message
+
+
+class XlsxStream:
+    """A workbook written table by table and row by row, with wrapped text, fitted widths and a
+    frozen header on every sheet.
+
+    Written by XlsxWriter in its constant-memory mode: each sheet's rows go to a file of their
+    own as they come, so a corpus of hundreds of thousands of passages streams into the workbook
+    instead of being built in memory first (at less than half the time per cell of openpyxl's
+    write-only mode), and the sheets can be filled in any order. They stand in the order they
+    were opened (`sheet`); a table longer than a sheet holds (`max_rows`, the header included)
+    goes on over "name (2)", "name (3)", ... opened when needed, so a table that may grow that
+    long comes last. `close` writes the file; a run that fails calls `discard` instead.
+
+    `tmpdir` is where XlsxWriter keeps the rows until then (the system's temporary folder when
+    None).
+    """
+
+    def __init__(self, path: Path, *, max_rows: int = EXCEL_ROWS, tmpdir: Path | None = None) -> None:
+        # Cells hold text as text: no formulas, links or numbers guessed from strings.
+        options: dict[str, Any] = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        if tmpdir is not None:
+            options["tmpdir"] = str(tmpdir)
+        self.book = xlsxwriter.Workbook(str(path), options)
+        self.styles = _Styles(
+            self.book.add_format({"text_wrap": True, "valign": "top"}), self.book.add_format({"bold": True})
+        )
+        self.max_rows = max_rows
+        self.sheets: dict[str, SheetStream] = {}
+        self.cut = 0  # text cells cut to fit
+        self.closed = False
+
+    def sheet(self, name: str) -> SheetStream:
+        """Open the sheet (or sheets) of the table `name`, after those opened before."""
+        self.sheets[name] = SheetStream(self, name)
+        return self.sheets[name]
+
+    def close(self) -> dict[str, list[str]]:
+        """End every sheet and write the workbook; returns the sheet names of each table (`cut`
+        counts the text cells cut to fit: see `warn_cut_cells`)."""
+        names = {name: sheet.close() for name, sheet in self.sheets.items()}
+        self.closed = True
+        self.book.close()
+        return names
+
+    def discard(self) -> None:
+        """Let go of a workbook that will not be finished: XlsxWriter closes the files of its rows
+        only by writing the workbook, which the caller then removes."""
+        if not self.closed:
+            self.closed = True
+            with contextlib.suppress(Exception):
+                self.book.close()
+
+
+WIDTH_ROWS = 500
+"""Rows of a table that its column widths are fitted to."""
+
+
+class SheetStream:
+    """The sheet (or sheets) of one table, taking its rows a chunk at a time. Rows wait until
+    `WIDTH_ROWS` have come (or the table ends), since the column widths are set from them."""
+
+    def __init__(self, book: XlsxStream, name: str) -> None:
+        self.book, self.name = book, name
+        self.columns: list[str] = []  # set, with the widths, once the first rows are in
+        self.widths: list[int] = []
+        self.waiting: list[pd.DataFrame] = []
+        self.titles: list[str] = []
+        self.sheet: Any = None
+        self.n = 0  # rows on the current sheet, the header included
+        self._open_sheet()
+
+    def write(self, df: pd.DataFrame) -> None:
+        if self.columns:
+            self._write_rows(df)
+            return
+        self.waiting.append(df)
+        if sum(map(len, self.waiting)) >= WIDTH_ROWS:
+            self._start()
+
+    def close(self) -> list[str]:
+        """Write what waits, set the filter; returns the sheet names."""
+        if not self.columns and self.waiting:
+            self._start()
+        if self.columns:
+            self.sheet.autofilter(0, 0, self.n - 1, max(len(self.columns) - 1, 0))
+        return self.titles
+
+    def _start(self) -> None:
+        first = pd.concat(self.waiting, ignore_index=True) if len(self.waiting) > 1 else self.waiting[0]
+        self.columns, self.widths = [str(c) for c in first.columns], _widths(first)
+        self._header()
+        for df in self.waiting:
+            self._write_rows(df)
+        self.waiting = []
+
+    def _open_sheet(self) -> None:
+        suffix = f" ({len(self.titles) + 1})" if self.titles else ""
+        self.titles.append(self.name[: 31 - len(suffix)] + suffix)
+        self.sheet = self.book.book.add_worksheet(self.titles[-1])
+        self.sheet.freeze_panes(1, 0)
+        self.n = 0
+
+    def _header(self) -> None:
+        for i, width in enumerate(self.widths):
+            self.sheet.set_column(i, i, width)
+        self.sheet.write_row(0, 0, self.columns, self.book.styles.header)
+        self.n = 1
+
+    def _write_rows(self, df: pd.DataFrame) -> None:
+        sheet, wrap, book = self.sheet, self.book.styles.wrap, self.book
+        for row in _rows(df):
+            if self.n == book.max_rows:
+                sheet.autofilter(0, 0, self.n - 1, max(len(self.columns) - 1, 0))
+                self._open_sheet()
+                self._header()
+                sheet = self.sheet
+            n = self.n
+            self.n += 1
+            for k, value in enumerate(map(_excel_value, row)):
+                if isinstance(value, str):
+                    if value:  # an empty text stays an empty cell
+                        value, was_cut = excel_text(value)
+                        book.cut += was_cut
+                        sheet.write_string(n, k, value, wrap)  # only text wraps
+                elif isinstance(value, bool):
+                    sheet.write_boolean(n, k, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(n, k, value)
+                elif value is not None:
+                    sheet.write_string(n, k, str(value), wrap)
 
 
 @dataclass(frozen=True)
 class _Styles:
     wrap: Any
     header: Any
-
-
-def _write_table(
-    book: Any,
-    styles: _Styles,
-    name: str,
-    chunks: Iterable[pd.DataFrame],
-    widths: list[int],
-    max_rows: int,
-    cut: list[int],
-) -> list[str]:
-    titles: list[str] = []
-
-    def new_sheet(columns: list[str]) -> Any:
-        suffix = f" ({len(titles) + 1})" if titles else ""
-        titles.append(name[: 31 - len(suffix)] + suffix)
-        sheet = book.add_worksheet(titles[-1])
-        sheet.freeze_panes(1, 0)
-        for i, width in enumerate(widths):
-            sheet.set_column(i, i, width)
-        sheet.write_row(0, 0, [str(c) for c in columns], styles.header)
-        return sheet
-
-    sheet, n, last_column = None, 0, 0
-    for df in chunks:
-        if sheet is None:  # the header, even of a table without rows
-            sheet, last_column = new_sheet(list(df.columns)), max(len(df.columns) - 1, 0)
-        for row in _rows(df):
-            if n == max_rows - 1:
-                sheet.autofilter(0, 0, n, last_column)
-                sheet, n = new_sheet(list(df.columns)), 0
-            n += 1
-            for k, value in enumerate(map(_excel_value, row)):
-                if isinstance(value, str):
-                    if value:  # an empty text stays an empty cell
-                        value, was_cut = excel_text(value)
-                        cut[0] += was_cut
-                        sheet.write_string(n, k, value, styles.wrap)  # only text wraps
-                elif isinstance(value, bool):
-                    sheet.write_boolean(n, k, value)
-                elif isinstance(value, int | float):
-                    sheet.write_number(n, k, value)
-                elif value is not None:
-                    sheet.write_string(n, k, str(value), styles.wrap)
-    if sheet is not None:
-        sheet.autofilter(0, 0, n, last_column)  # a filter button on every column header
-    return titles
 
 
 ROWS_AT_ONCE = 1_000
@@ -281,10 +380,10 @@ def _excel_value(value: Any) -> Any:
 
 
 def _widths(df: pd.DataFrame) -> list[int]:
-    """Column widths from the header and the first 500 values, between 10 and 80 characters."""
+    """Column widths from the header and the first `WIDTH_ROWS` values, between 10 and 80 characters."""
     widths = []
     for column in df.columns:
-        values = [str(column)] + [str(v) for v in df[column].head(500)]
+        values = [str(column)] + [str(v) for v in df[column].head(WIDTH_ROWS)]
         longest = max((len(line) for v in values for line in v.split("\n")), default=10)
         widths.append(min(max(10, longest + 2), 80))
     return widths

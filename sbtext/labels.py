@@ -80,14 +80,15 @@ scores and paragraph numbers stay in `passages.csv` and the Parquet files."""
 SHEETS = {
     "expectations": "tabel",
     "expectations_long": "citaten",
-    "passages": "passages",
     "documents": "documenten",
     "framing_by_source": "framing per bron",
     "purpose_by_source": "doelen per bron",
     "spheres_by_framing": "sferen per framing",
     "errors": "fouten",
+    "passages": "passages",
 }
-"""Workbook sheet names per table (the CSV file names keep the codes)."""
+"""Workbook sheet names per table, in the workbook's order (the CSV file names keep the codes);
+the passages sheet comes last, as it may go on over "passages (2)", ..."""
 
 
 def category(code: str) -> str:

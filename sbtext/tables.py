@@ -183,17 +183,18 @@ class TableBuilder:
         return frame(rows, LONG_COLUMNS)
 
     def tables(self, passages: Any, documents: pd.DataFrame, errors: pd.DataFrame) -> dict[str, Any]:
-        """Every table by file name, the expectation table first; `passages` goes in as given."""
+        """Every table by file name, in the workbook's order (`sbtext.labels.SHEETS`: the expectation
+        table first, the passages last); `passages` goes in as given."""
         long = self.expectations_long()
         return {
             "expectations": expectation_table(long),
             "expectations_long": long,
-            "passages": passages,
             "documents": documents,
             "framing_by_source": self.framing_by_source(),
             "purpose_by_source": self.purpose_by_source(),
             "spheres_by_framing": self.spheres_by_framing(),
             "errors": errors,
+            "passages": passages,
         }
 
     def framing_by_source(self) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import sbtext
 from sbtext.api import analyze_to_dir
 from sbtext.errors import SbtextError
 from sbtext.export import workbook_passages, write_xlsx
-from sbtext.labels import passage_sheet
+from sbtext.labels import SHEETS, passage_sheet
 from sbtext.records import PASSAGE_TYPES
 
 # Byte for byte the same whichever path wrote them (the workbook and run.json carry times).
@@ -128,7 +128,7 @@ def test_a_full_disk_while_finishing_leaves_the_previous_output_whole(tmp_path, 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sbtext.write.files.write_xlsx", full)
+    monkeypatch.setattr("sbtext.export.XlsxStream.close", full)  # the workbook is the last large file
     with pytest.raises(SbtextError, match=r"E084.*No space left"):
         analyze_to_dir(SAMPLE, out, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -163,6 +163,7 @@ def test_a_split_passages_sheet_is_recorded_in_the_run(sample_analysis, tmp_path
     assert run["xlsx_sheets"] == {"passages": titles}
     assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["xlsx_sheets"] == run["xlsx_sheets"]
     got = sheets(tmp_path / "sbtext.xlsx")
+    assert list(got) == [*list(SHEETS.values())[:-1], *titles]  # the passages last, then their further sheets
     rows = [row for title in titles for row in got[title][1:]]
     # the workbook shows readers Dutch labels where the CSV keeps codes
     expected = passage_sheet(shown)

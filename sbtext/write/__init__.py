@@ -4,6 +4,7 @@
   cue offsets become JSON here, at the file boundary, and nowhere earlier.
 - `run.py`: `RunWriter`, fed one document at a time by the streaming run, all passages at once
   by `Analysis.to_dir`, or one partition at a time by Dask workers (`PartWriter`).
+- `workbook.py`: `sbtext.xlsx`, its passages sheet filled as the rows arrive.
 - `report.py`: the self-contained HTML report; `parquet.py`: passages as partitioned Parquet.
 
 CSV, workbook and Markdown formatting itself lives in `sbtext.export`.

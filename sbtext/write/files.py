@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +17,23 @@ from typing import IO, Any
 
 import pandas as pd
 
-from sbtext.export import CellCutWarning, atomic_path, markdown_table, write_csv, write_json, write_text, write_xlsx
-from sbtext.labels import workbook_sheets
+from sbtext.export import atomic_path, cut_cells_message, markdown_table, write_csv, write_json, write_text
 from sbtext.records import Cue
 from sbtext.write.report import END, report_head
+from sbtext.write.workbook import RunWorkbook
 
 
 @dataclass
 class Finished:
     """What the files written at the end of a run are made from.
 
-    `tables` holds every table by name; its `passages` are chunks read back from `passages.csv`
-    (without `cue_offsets`), to be read once, by the workbook. `sections` is the spooled report
-    section of each document with expectations.
+    `tables` holds every table by name but the passages, which went on the `workbook`'s sheet
+    and into `passages.csv` as they came. `sections` is the spooled report section of each
+    document with expectations.
     """
 
     tables: dict[str, Any]
+    workbook: RunWorkbook
     documents: pd.DataFrame
     run: dict[str, Any]
     sections: IO[str]
@@ -62,12 +62,11 @@ def _table(name: str) -> Write:
 
 
 def write_workbook(done: Finished, path: Path) -> list[Path]:
-    """Every table as a sheet; cut cells and split sheets are noted in the run manifest."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", CellCutWarning)
-        sheets = write_xlsx(workbook_sheets(done.tables), path, max_rows=done.excel_rows)
-    note_sheets(done.run, sheets)
-    note_cut_cells(done.run, caught)
+    """The workbook's other sheets, then the file (renamed into place with `passages.csv`); cut
+    cells and split sheets are noted in the run manifest."""
+    note_sheets(done.run, done.workbook.finish(done.tables))
+    if done.workbook.book.cut:
+        done.run["xlsx_cut_cells"] = cut_cells_message(done.workbook.book.cut)
     return [path]
 
 
@@ -98,6 +97,8 @@ def write_manifest(done: Finished, path: Path) -> list[Path]:
 
 STREAMED = "passages.csv"
 """Written while the documents arrive, with `passages.excel.csv` for Dutch Excel when asked."""
+WORKBOOK = "sbtext.xlsx"
+"""Its passages sheet is written while the documents arrive, its other sheets at the end."""
 
 FINISHED: dict[str, Write] = {
     "documents.csv": _table("documents"),
@@ -107,7 +108,7 @@ FINISHED: dict[str, Write] = {
     "purpose_by_source.csv": _table("purpose_by_source"),
     "spheres_by_framing.csv": _table("spheres_by_framing"),
     "errors.csv": _table("errors"),
-    "sbtext.xlsx": write_workbook,
+    WORKBOOK: write_workbook,
     "expectations.md": write_markdown,
     "report.html": write_report,
     "run.json": write_manifest,
@@ -141,15 +142,6 @@ def for_file(passages: pd.DataFrame) -> pd.DataFrame:
     if "cue_offsets" not in passages:
         return passages
     return passages.assign(cue_offsets=passages["cue_offsets"].map(cue_json))
-
-
-def note_cut_cells(run: dict[str, Any], caught: list[warnings.WarningMessage]) -> None:
-    """Record in the run manifest that the workbook cut cells (the CLI shows the warning)."""
-    for w in caught:
-        if issubclass(w.category, CellCutWarning):
-            run["xlsx_cut_cells"] = str(w.message)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def note_sheets(run: dict[str, Any], sheets: dict[str, list[str]]) -> None:

@@ -1,10 +1,10 @@
 """One writer for a run folder, fed one document (or one partition) at a time.
 
-Each chunk of passage rows goes straight to `passages.csv` (and its Excel variant), its report
-sections to a spool file and, when asked, to Parquet; the tables keep only what they can quote
-and counts (`sbtext.tables.TableBuilder`). At the end every other file is written from the
-tables (`sbtext.write.files.FINISHED`), the workbook streaming its passages sheet back from the
-CSV, and every file is renamed into place: a run that fails leaves no final file half written.
+Each chunk of passage rows goes straight to `passages.csv` (and its Excel variant), the
+workbook's passages sheet, its report sections to a spool file and, when asked, to Parquet; the
+tables keep only what they can quote and counts (`sbtext.tables.TableBuilder`). At the end every
+other file is written from the tables (`sbtext.write.files.FINISHED`), and every file is renamed
+into place: a run that fails leaves no final file half written.
 
 A Dask worker fills a `PartWriter` of its own partition; the `RunWriter` then takes in the
 partition's files and table state (`add_part`), so that the rows never reach the client.
@@ -27,15 +27,15 @@ from typing import IO, Any
 import pandas as pd
 
 from sbtext import tables as t
-from sbtext.export import DUTCH_EXCEL, EXCEL_ROWS, atomic_path, dutch_excel_frame
-from sbtext.write.files import FINISHED, STREAMED, Finished, for_file
+from sbtext.export import DUTCH_EXCEL, EXCEL_ROWS, XlsxStream, atomic_path, dutch_excel_frame
+from sbtext.write.files import FINISHED, STREAMED, WORKBOOK, Finished, for_file
 from sbtext.write.parquet import PASSAGES, append_parquet, write_documents
 from sbtext.write.report import report_section
+from sbtext.write.workbook import RunWorkbook
 
 CHUNK_ROWS = 2_000
-"""Passage rows read back at a time for the workbook (at least the 500 that fit the widths): a
-chunk's text is held as Python strings while its rows are written, so its size bounds the memory
-the workbook adds, however many passages there are."""
+"""Passage rows of a partition read back at a time for the workbook: a chunk's text is held as
+Python strings while its rows are written, so its size bounds the memory the workbook adds."""
 EXCEL_PASSAGES = "passages.excel.csv"
 SECTIONS = "sections.html"  # a partition's report sections
 
@@ -44,13 +44,22 @@ class PassageSink:
     """Where passage rows go as they arrive: CSV text, report sections, Parquet and the tables.
 
     `csv`, `excel` and `sections` are open text files (`excel` None without the Excel variant);
-    `parquet` the dataset folder, or None.
+    `parquet` the dataset folder, or None; `workbook` the run's workbook (None for a partition,
+    whose rows the run's workbook reads when it takes the partition in).
     """
 
     def __init__(
-        self, csv: IO[str], excel: IO[str] | None, sections: IO[str], parquet: Path | None, *, top: int
+        self,
+        csv: IO[str],
+        excel: IO[str] | None,
+        sections: IO[str],
+        parquet: Path | None,
+        *,
+        top: int,
+        workbook: RunWorkbook | None = None,
     ) -> None:
         self.csv, self.excel, self.sections, self.parquet = csv, excel, sections, parquet
+        self.workbook = workbook
         self.builder = t.TableBuilder(top)
         self.dtypes: pd.Series | None = None  # those of the first chunk: the CSV is read back with them
         self.n_expectations = 0
@@ -75,6 +84,8 @@ class PassageSink:
         self.n_expectations += len(found)
         if self.parquet is not None:
             append_parquet(rows, self.parquet)
+        if self.workbook is not None:
+            self.workbook.add(passages)
         self.seconds["write"] += time.perf_counter() - start
 
 
@@ -150,8 +161,20 @@ class RunWriter:
         if self.parquet:
             self._parquet = Path(tempfile.mkdtemp(prefix=".parquet.", dir=self.out))
             self._stack.callback(shutil.rmtree, self._parquet, ignore_errors=True)
-        self.sink = PassageSink(csv, excel, sections, self._parquet / PASSAGES if self._parquet else None, top=self.top)
+        parquet = self._parquet / PASSAGES if self._parquet else None
+        self.workbook = self._workbook()
+        self.sink = PassageSink(csv, excel, sections, parquet, top=self.top, workbook=self.workbook)
         return self
+
+    def _workbook(self) -> RunWorkbook:
+        """The workbook, written to a temporary file that the end of the run renames into place;
+        XlsxWriter keeps each sheet's rows in a folder of the run until then."""
+        path = self._stack.enter_context(atomic_path(self.out / WORKBOOK))
+        rows = Path(tempfile.mkdtemp(prefix=".xlsx.", dir=self.out))
+        self._stack.callback(shutil.rmtree, rows, ignore_errors=True)
+        book = XlsxStream(path, max_rows=self.excel_rows, tmpdir=rows)
+        self._stack.callback(book.discard)  # a run that fails: let go of it before it is removed
+        return RunWorkbook(book)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -178,6 +201,8 @@ class RunWriter:
                 _append(part.folder / EXCEL_PASSAGES, sink.excel, skip_header=not header)
             _append(part.folder / SECTIONS, sink.sections, skip_header=False)
             sink.dtypes = part.dtypes if header else sink.dtypes
+            for chunk in _read_chunks(part.folder / STREAMED, part.dtypes):
+                self.workbook.add(chunk)
         start = time.perf_counter()
         sink.builder.merge(part.builder)
         sink.seconds["tables"] += time.perf_counter() - start
@@ -193,10 +218,11 @@ class RunWriter:
         for handle in (sink.csv, sink.excel):
             if handle is not None:
                 handle.close()
-        tables = sink.builder.tables(_read_chunks(self._spool, sink.dtypes), documents, errors)
+        tables = sink.builder.tables(None, documents, errors)
         run.setdefault("timings", {})["tables"] = round(sink.seconds["tables"] + time.perf_counter() - start, 4)
         done = Finished(
             tables=tables,
+            workbook=self.workbook,
             documents=documents,
             run=run,
             sections=sink.sections,
@@ -211,7 +237,7 @@ class RunWriter:
             if name == "run.json" and self._parquet:
                 written.append(self._place_parquet(self._parquet, documents))
             written += write(done, self.out / name)
-        self._stack.close()  # renames the passage CSVs into place
+        self._stack.close()  # renames the passage CSVs and the workbook into place
         return written
 
     def _place_parquet(self, folder: Path, documents: pd.DataFrame) -> Path:
