@@ -130,6 +130,12 @@ class Cue:
     start: int
     end: int
 
+    def __reduce__(self) -> tuple[type[Cue], tuple[str, str, str, int, int]]:
+        # Pickled as its values, rebuilt by the constructor: a worker process sends tens of
+        # thousands per 300 pages, and the per-field state a frozen dataclass pickles by default
+        # took three times as long to send and take back.
+        return Cue, (self.label, self.rule, self.text, self.start, self.end)
+
 
 @dataclass(frozen=True)
 class Label:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import pickle
 
 import pandas as pd
 import pytest
@@ -43,6 +44,13 @@ def test_cue_offsets_stay_cues_until_the_file_and_read_back_the_same(tagged, tmp
         assert [(c.start, c.end, c.label, c.rule) for c in back] == [
             (c.start, c.end, c.label, c.rule) for c in record["cue_offsets"]
         ]
+
+
+def test_a_document_result_comes_back_whole_from_a_worker_process(tagged):
+    back = pickle.loads(pickle.dumps(tagged))
+    assert back == tagged and back.passages == tagged.passages
+    cues = [c for r in back.passages for c in r["cue_offsets"]]
+    assert cues and all(type(c) is Cue for c in cues)
 
 
 def test_untagged_records_hold_the_passage_columns_only():
