@@ -177,7 +177,7 @@ def report_section(doc_id: Any, title: str, found: pd.DataFrame) -> str:
     """One document's expectation passages, with cue words and purpose highlighted."""
     source = str(found["source"].iloc[0]) if len(found) and "source" in found else str(doc_id)
     parts = [f"<h3>{html.escape(source)}</h3><p class='meta'>{html.escape(title)} · {html.escape(str(doc_id))}</p>"]
-    for _, r in found.iterrows():
+    for r in found.to_dict("records"):  # plain dicts: a row Series costs more than its HTML
         body = passage_html(r["text"], _cues(r.get("cue_offsets")))
         spheres = "; ".join(SPHERES.get(s, s) for s in str(r["spheres"] or "").split(";") if s)
         parts.append(
