@@ -298,7 +298,8 @@ class SheetStream:
         if self.columns:
             self._write_rows(df)
             return
-        self.waiting.append(df)
+        if len(df) or not self.waiting:  # one empty chunk gives the header; more would only pile up
+            self.waiting.append(df)
         if sum(map(len, self.waiting)) >= WIDTH_ROWS:
             self._start()
 

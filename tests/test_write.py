@@ -17,7 +17,7 @@ from tests_helpers import OUTPUTS
 import sbtext
 from sbtext.api import analyze_to_dir
 from sbtext.errors import SbtextError
-from sbtext.export import workbook_passages, write_xlsx
+from sbtext.export import XlsxStream, workbook_passages, write_xlsx
 from sbtext.labels import SHEETS, passage_sheet
 from sbtext.records import PASSAGE_TYPES
 
@@ -133,6 +133,20 @@ def test_a_full_disk_while_finishing_leaves_the_previous_output_whole(tmp_path, 
         analyze_to_dir(SAMPLE, out, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_a_sheet_waiting_for_its_first_rows_keeps_one_empty_chunk_not_every_one(tmp_path):
+    table = pd.DataFrame({"n": [1, 2], "text": ["een", "twee"]})
+    book = XlsxStream(tmp_path / "x.xlsx")
+    sheet = book.sheet("passages")
+    for _ in range(1_000):  # documents whose passages the sheet does not show
+        sheet.write(table.iloc[:0])
+    assert len(sheet.waiting) == 1
+    sheet.write(table)
+    assert book.close() == {"passages": ["passages"]}
+    header, *rows = sheets(tmp_path / "x.xlsx")["passages"]
+    assert [v for v, _, _ in header] == ["n", "text"]
+    assert [[v for v, _, _ in r] for r in rows] == [[1, "een"], [2, "twee"]]
 
 
 def test_long_tables_go_on_over_numbered_sheets(tmp_path):
