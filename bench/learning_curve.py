@@ -62,6 +62,7 @@ class Gold:
     groups: np.ndarray
     pool: np.ndarray  # record indices: passages of whole documents that pass rule 1
     total: int  # expectations of the whole documents, rule 1 or not
+    documents: int  # whole documents
 
     @property
     def pool_counts(self) -> tuple[int, int]:
@@ -104,10 +105,12 @@ class LogFit:
 
     def positives_for(self, ap: float, *, slope: float | None = None) -> float:
         """The training positives at which the line reaches `ap` (with `slope`: the line of that
-        slope through the same centre of the points)."""
+        slope through the same centre of the points); infinite where a flat or falling line never does."""
         b = self.b if slope is None else slope
-        a = self.a + (self.b - b) * self.x_mean
-        return float(2 ** ((ap - a) / b))
+        if b <= 0:
+            return math.inf
+        doublings = (ap - (self.a + (self.b - b) * self.x_mean)) / b
+        return math.inf if doublings > 1000 else float(2**doublings)
 
 
 # ---- the learning curve -------------------------------------------------------------------------
@@ -131,7 +134,7 @@ def prepare_gold(records: list[dict[str, Any]], nlp: Any) -> Gold:
     whole = np.array([is_whole_document(r) for r in records])
     groups = np.array([group_of(r) for r in records])
     pool = np.flatnonzero(whole & prepared.names_basis)
-    return Gold(records, prepared, y, groups, pool, int(y[whole].sum()))
+    return Gold(records, prepared, y, groups, pool, int(y[whole].sum()), len(set(groups[whole])))
 
 
 def make_folds(gold: Gold, folds: int) -> list[Fold]:
@@ -208,7 +211,7 @@ def ranking_metrics(
 # ---- the fits ------------------------------------------------------------------------------------
 
 
-def log_fit(positives: Sequence[float], ap: Sequence[float]) -> LogFit:
+def log_fit(positives: Sequence[float] | np.ndarray, ap: Sequence[float] | np.ndarray) -> LogFit:
     """Least squares of AP on log2(positives), with the slope's standard error."""
     x, y = np.log2(np.asarray(positives, dtype=float)), np.asarray(ap, dtype=float)
     b, a = np.polyfit(x, y, 1)
@@ -382,8 +385,7 @@ def header(gold: Gold, nlp: Any, files: Sequence[Path], folds: int, seeds: int, 
         "part measures). Measured on:",
         "",
         f"- gold: {len(gold.records):,} records of {describe(files)} (one annotation per whole document)",
-        f"- whole real documents: {len({r['doc_id'] for r in whole})} documents, {len(whole):,} passages,"
-        f" {gold.total} expectations",
+        f"- whole real documents: {gold.documents} documents, {len(whole):,} passages, {gold.total} expectations",
         f"- pool (whole-document passages that pass rule 1): {len(gold.pool):,} passages, {positives}"
         f" expectations, {negatives:,} others",
         f"- folds: `document_folds(records, {folds})`; seeds per fraction below 1: {seeds}",
@@ -410,21 +412,53 @@ def curve_section(runs: Sequence[Run], folds: int) -> list[str]:
     ]
 
 
-def fit_section(gold: Gold, runs: Sequence[Run]) -> list[str]:
-    from sbtext.crossval import TARGETS
+@dataclass(frozen=True)
+class Extrapolation:
+    """Section 2's figures: the log fit, the binormal model of the full run, the target on it."""
 
-    fit = log_fit([r.positives for r in runs], [r.ap for r in runs])
+    fit: LogFit
+    full: Run
+    a: float
+    b: float
+    ap_drawn: float  # mean AP of rankings drawn from (a, b) with the pool's counts
+    tpr: float
+    fpr: float
+    a_needed: float
+    ap_needed: tuple[float, float, float]  # mean, 5%, 95% of the draws
+    curve_ap_needed: float
+
+    @property
+    def positives_needed(self) -> float:
+        return self.fit.positives_for(self.ap_needed[0])
+
+
+def extrapolate(gold: Gold, runs: Sequence[Run], *, precision: float, recall: float) -> Extrapolation:
+    """Fit the curve and the full run's binormal, and solve for the target's separation and AP."""
     full = next(r for r in runs if r.fraction == 1.0)
     positives, negatives = gold.pool_counts
-    labels = gold.y[gold.pool]
-    a, b = fit_binormal(labels, full.scores)
-    precision, recall = TARGETS["expectation.precision"], TARGETS["expectation.recall"]
+    a, b = fit_binormal(gold.y[gold.pool], full.scores)
     tpr, fpr = target_rates(positives, negatives, gold.total, recall=recall, precision=precision)
-    a_need = separation_needed(b, tpr, fpr)
-    now_ap = simulated_ap(a, b, positives, negatives)
-    need_ap, low, high = simulated_ap(a_need, b, positives, negatives, seed=1)
-    n_need = fit.positives_for(need_ap)
-    band = [fit.positives_for(need_ap, slope=fit.b + k * fit.se_b) for k in (1, -1)]
+    a_needed = separation_needed(b, tpr, fpr)
+    return Extrapolation(
+        fit=log_fit([r.positives for r in runs], [r.ap for r in runs]),
+        full=full,
+        a=a,
+        b=b,
+        ap_drawn=simulated_ap(a, b, positives, negatives)[0],
+        tpr=tpr,
+        fpr=fpr,
+        a_needed=a_needed,
+        ap_needed=simulated_ap(a_needed, b, positives, negatives, seed=1),
+        curve_ap_needed=binormal_ap(a_needed, b, positives, negatives),
+    )
+
+
+def fit_section(gold: Gold, runs: Sequence[Run], ex: Extrapolation, *, precision: float, recall: float) -> list[str]:
+    fit, (positives, negatives) = ex.fit, gold.pool_counts
+    need, low, high = ex.ap_needed
+    band = [fit.positives_for(need, slope=fit.b + k * fit.se_b) for k in (1, -1)]
+    true_positives = math.ceil(recall * gold.total)
+    per_document = positives / gold.documents
     return [
         "## 2. The log fit, and the AP the target needs",
         "",
@@ -434,68 +468,92 @@ def fit_section(gold: Gold, runs: Sequence[Run]) -> list[str]:
         f" positives (standard error {fit.se_b:.4f}; residual sd {fit.residual_sd:.3f}). Runs at one fraction"
         " share their held-out folds, so the standard error is, if anything, too small.",
         f"- Binormal model of the full run's ranking (probit TPR = a + b probit FPR, least squares over its"
-        f" out-of-fold ROC points): a = {a:.3f}, b = {b:.3f}. Rankings drawn from it with the pool's counts"
-        f" ({positives} / {negatives:,}) have AP {now_ap[0]:.3f} (observed {full.ap:.3f}).",
-        f"- The target, precision {precision:.2f} at end-to-end recall {recall:.2f}, is {math.ceil(recall * gold.total)}"
-        f" true positives of {gold.total} with at most {math.ceil(recall * gold.total) * (1 / precision - 1):.1f} false"
-        f" ones: pool TPR {tpr:.3f} at FPR {fpr:.4f}. With b kept, the binormal curve passes there at"
-        f" **a = {a_need:.3f}**; rankings drawn from it have **pool AP {need_ap:.3f}** (5-95% of {DRAWS}"
-        f" draws {low:.3f}-{high:.3f}; the curve's own AP {binormal_ap(a_need, b, positives, negatives):.3f}).",
-        f"- The log fit reaches AP {need_ap:.3f} at **{n_need:,.0f} training positives per fold,"
-        f" {n_need / full.positives:.0f}x** today's {full.positives:.0f}"
-        f" ({band[0]:,.0f} to {band[1]:,.0f} with the slope one"
-        " standard error lower or higher). A straight line in log n is an optimistic extrapolation:"
-        " these data do not show where the curve bends.",
+        f" out-of-fold ROC points): a = {ex.a:.3f}, b = {ex.b:.3f}. Rankings drawn from it with the pool's"
+        f" counts ({positives} / {negatives:,}) have AP {ex.ap_drawn:.3f} (observed {ex.full.ap:.3f}).",
+        f"- The target, precision {precision:.2f} at end-to-end recall {recall:.2f}, is {true_positives} true"
+        f" positives of {gold.total} with at most {true_positives * (1 / precision - 1):.1f} false ones: pool TPR"
+        f" {ex.tpr:.3f} at FPR {ex.fpr:.4f}. With b kept, the binormal curve passes there at"
+        f" **a = {ex.a_needed:.3f}**; rankings drawn from it have **pool AP {need:.3f}** (5-95% of {DRAWS}"
+        f" draws {low:.3f}-{high:.3f}; the curve's own AP {ex.curve_ap_needed:.3f}).",
+        f"- The log fit reaches AP {need:.3f} at **{ex.positives_needed:,.0f} training positives per fold,"
+        f" {ex.positives_needed / ex.full.positives:.0f}x** today's {ex.full.positives:.0f}"
+        f" ({band[0]:,.0f} to {band[1]:,.0f} with the slope one standard error lower or higher); at the"
+        f" {per_document:.2f} rule-1 expectations a whole document holds on average today, some"
+        f" {ex.positives_needed / per_document:,.0f} whole documents annotated passage by passage. A straight"
+        " line in log n is an optimistic extrapolation: these data do not show where the curve bends.",
         "",
     ]
 
 
-def human_on_binormal(gold: Gold, runs: Sequence[Run], sample: Agreement) -> tuple[float, float]:
-    """The second annotator's operating point in rule 1 (TPR, FPR against the first) as a binormal
-    curve with the full run's slope b, and the pool AP of rankings drawn from it: (a, AP)."""
-    full = next(r for r in runs if r.fraction == 1.0)
-    _, b = fit_binormal(gold.y[gold.pool], full.scores)
-    first, second = sample.first[sample.rule_one], sample.second[sample.rule_one]
-    tpr, fpr = (first & second).sum() / first.sum(), (~first & second).sum() / (~first).sum()
-    a = separation_needed(b, float(tpr), float(fpr))
-    return a, simulated_ap(a, b, *gold.pool_counts, seed=2)[0]
+@dataclass(frozen=True)
+class Ceiling:
+    """Section 3's figures: the second annotator against the first, reweighted to the pool."""
+
+    precision: float
+    recall: float  # within rule 1
+    precision_band: list[float]
+    recall_band: list[float]
+    false_positives: int  # rule-1 passages the first calls others and the second expectations
+    others: int
+    a: float  # the second annotator's point in rule 1 on the binormal scale of section 2
+    ap: float  # the pool AP of rankings drawn from that curve
 
 
-def ceiling_section(gold: Gold, runs: Sequence[Run], sample: Agreement) -> list[str]:
-    counts = gold.pool_counts
+def human_ceiling(gold: Gold, sample: Agreement, b: float) -> Ceiling:
+    """The reweighted precision and recall, their bootstrap bands, and the point's binormal AP."""
+    one = sample.rule_one
+    first, second = sample.first[one], sample.second[one]
+    precision, recall = reweighted(first, second, first, gold.pool_counts)
+    p_band, r_band = document_bootstrap(sample, gold.pool_counts)
+    false_positives, others = int((~first & second).sum()), int((~first).sum())
+    a = separation_needed(b, float((first & second).sum() / first.sum()), false_positives / others)
+    ap = simulated_ap(a, b, *gold.pool_counts, seed=2)[0]
+    return Ceiling(precision, recall, p_band, r_band, false_positives, others, a, ap)
+
+
+def ceiling_section(gold: Gold, sample: Agreement, human: Ceiling) -> list[str]:
+    counts, one = gold.pool_counts, sample.rule_one
     rows = [
         {"passages of the sample": "all", **plain_scores(sample.first, sample.second)},
-        {
-            "passages of the sample": "rule 1",
-            **plain_scores(sample.first[sample.rule_one], sample.second[sample.rule_one]),
-        },
+        {"passages of the sample": "rule 1", **plain_scores(sample.first[one], sample.second[one])},
     ]
-    one = sample.rule_one
-    precision, recall = reweighted(sample.first[one], sample.second[one], sample.first[one], counts)
-    p_band, r_band = document_bootstrap(sample, counts)
-    share = sample.first[one].mean()
-    human = human_on_binormal(gold, runs, sample)
     return [
         "## 3. The human ceiling",
         "",
-        f"`annotations/agreement/`: {len(sample.first)} passages of {len(set(sample.documents))} whole documents labelled",
-        "blind by a second annotator (`real_blind_b1.jsonl`), judged against the first annotators' labels of",
-        "the same passages (`real_blind_first.jsonl`); rule 1 recomputed on their texts.",
+        f"`annotations/agreement/`: {len(sample.first)} passages of {len(set(sample.documents))} whole documents",
+        "labelled blind by a second annotator (`real_blind_b1.jsonl`), judged against the first annotators'",
+        "labels of the same passages (`real_blind_first.jsonl`); rule 1 recomputed on their texts.",
         "",
         _markdown(pd.DataFrame(rows)),
-        f"The sample was drawn by the first labels and is rich in expectations ({share:.0%} of its rule-1",
-        f"passages, against {counts[0] / sum(counts):.0%} in the pool), so its precision overstates what the same",
-        "reader would reach on whole documents. Reweighted to the pool, each rule-1 passage of the sample",
-        f"counts as pool expectations / sample expectations ({counts[0]} / {int(sample.first[one].sum())}) when the first",
-        f"label is an expectation and as pool others / sample others ({counts[1]:,} / {int((~sample.first[one]).sum())})",
-        "otherwise (assuming the sample's passages of a label stand for the pool's):",
+        f"The sample was drawn by the first labels and is rich in expectations ({sample.first[one].mean():.0%} of its",
+        f"rule-1 passages, against {counts[0] / sum(counts):.0%} in the pool), so its precision overstates what the",
+        "same reader would reach on whole documents. Reweighted to the pool, each rule-1 passage of the sample",
+        f"counts as pool expectations / sample expectations ({counts[0]} / {int(sample.first[one].sum())}) when the",
+        f"first label is an expectation and as pool others / sample others ({counts[1]:,} / {human.others}) otherwise",
+        "(assuming the sample's passages of a label stand for the pool's passages of that label):",
         "",
-        f"- **precision {precision:.3f}** (95% over {BOOTSTRAP} resamples of the sample's documents:"
-        f" {p_band[0]:.2f}-{p_band[1]:.2f}), recall within rule 1 {recall:.3f} ({r_band[0]:.2f}-{r_band[1]:.2f}),"
-        f" end-to-end recall about {recall * counts[0] / gold.total:.3f} (x {counts[0]} / {gold.total}).",
+        f"- **precision {human.precision:.3f}** (95% over {BOOTSTRAP} resamples of the sample's documents:"
+        f" {human.precision_band[0]:.2f}-{human.precision_band[1]:.2f}), recall within rule 1 {human.recall:.3f}"
+        f" ({human.recall_band[0]:.2f}-{human.recall_band[1]:.2f}), end-to-end recall about"
+        f" {human.recall * counts[0] / gold.total:.3f} (x {counts[0]} / {gold.total}).",
         f"- On the binormal scale of section 2 (the full run's b), the second annotator's point in rule 1"
-        f" (TPR {recall:.3f}, FPR {int((~sample.first[one] & sample.second[one]).sum())} /"
-        f" {int((~sample.first[one]).sum())}) has a = {human[0]:.2f}, worth pool AP about {human[1]:.3f}.",
+        f" (TPR {human.recall:.3f}, FPR {human.false_positives} / {human.others}) has a = {human.a:.2f},"
+        f" worth pool AP about {human.ap:.3f}.",
+        "",
+    ]
+
+
+def summary(gold: Gold, ex: Extrapolation, human: Ceiling) -> list[str]:
+    return [
+        "## In short",
+        "",
+        f"- Pool AP {ex.full.ap:.3f} with all of today's training data; {ex.fit.b:+.3f} AP per doubling of the"
+        f" training positives (se {ex.fit.se_b:.3f}).",
+        f"- The target needs pool AP about {ex.ap_needed[0]:.2f} (binormal model), which the log fit puts at"
+        f" {ex.positives_needed / ex.full.positives:,.0f}x today's training positives.",
+        f"- A second blind annotator, judged against the first, reaches precision {human.precision:.3f} in the"
+        f" whole documents' rule-1 pool at end-to-end recall about {human.recall * gold.pool_counts[0] / gold.total:.2f}"
+        f" (pool AP equivalent about {human.ap:.2f}).",
         "",
     ]
 
@@ -529,8 +587,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for seed in range(1 if fraction >= 1.0 else args.seeds):
             runs.append(run_curve(gold, folds, fraction, seed))
             print(f"fraction {fraction:.4g} seed {seed}: AP {runs[-1].ap:.3f}", file=sys.stderr)
-    body = curve_section(runs, args.folds) + fit_section(gold, runs) + ceiling_section(gold, runs, read_agreement(nlp))
-    text = "\n".join(header(gold, nlp, files, args.folds, args.seeds, time.monotonic() - started) + body)
+    from sbtext.crossval import TARGETS
+
+    target = {"precision": TARGETS["expectation.precision"], "recall": TARGETS["expectation.recall"]}
+    ex = extrapolate(gold, runs, **target)
+    sample = read_agreement(nlp)
+    human = human_ceiling(gold, sample, ex.b)
+    body = (
+        curve_section(runs, args.folds) + fit_section(gold, runs, ex, **target) + ceiling_section(gold, sample, human)
+    )
+    head = header(gold, nlp, files, args.folds, args.seeds, time.monotonic() - started)
+    text = "\n".join(head + summary(gold, ex, human) + body)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:

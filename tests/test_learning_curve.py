@@ -151,3 +151,9 @@ def test_read_agreement_pairs_the_two_annotations(nlp) -> None:
     # The counts annotations/agreement/README.md gives for the sample.
     assert (len(sample.first), int(sample.first.sum()), int(sample.second.sum())) == (420, 130, 111)
     assert 0 < sample.rule_one.sum() < len(sample.first)
+
+
+def test_a_flat_or_falling_log_line_never_reaches_a_higher_ap() -> None:
+    n = np.array([50.0, 100.0, 200.0])
+    assert log_fit(n, np.array([0.5, 0.5, 0.5])).positives_for(0.9) == float("inf")
+    assert log_fit(n, np.array([0.5, 0.4, 0.3])).positives_for(0.9) == float("inf")
