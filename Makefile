@@ -11,7 +11,7 @@ STAND_IN ?= ../shared/models/nl_ud_lassysmall_sm
 INGEST_SECTION ?= after
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test check lint typecheck format train evaluate bench ingest-quality clean
+.PHONY: help venv demo test check lint typecheck format train evaluate learning-curve bench ingest-quality clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ train: venv ## retrain the shipped models from annotations/ and annotations/real
 evaluate: venv ## leave-one-document-out on whole real documents into annotations/EVALUATION.md (FOLDS=N: N groups)
 	$(BIN)/sbtext evaluate --cross-validate $(REAL) $(foreach f,$(CURATED),--train-only $(f)) \
 		$(if $(filter-out 0,$(FOLDS)),--folds $(FOLDS)) --out annotations/EVALUATION.md
+
+SEEDS ?= 3
+
+learning-curve: venv ## the expectation model's learning curve and the human ceiling into annotations/LEARNING_CURVE.md (SEEDS=N)
+	$(BIN)/python bench/learning_curve.py --seeds $(SEEDS) --out annotations/LEARNING_CURVE.md
 
 bench: venv ## throughput, memory and scaling benchmark into bench/RESULTS.md
 	$(BIN)/python bench/run.py --out bench/RESULTS.md
