@@ -457,6 +457,20 @@ def _run_goes_on(above: Block, line: Block, gap: bool) -> bool:
     return 0 < step < 1.8 * max(line.height or 0.0, above.height or 0.0)
 
 
+def _heading_above_paragraph(above: Block, line: Block, current: str, text: str) -> bool:
+    """A short heading over a paragraph in the same bold or large print, without space between:
+    the heading alone reads as one, the two together as sentences, and the heading's line is
+    much shorter than the line below it."""
+    if None in (above.x0, above.x1, line.x0, line.x1):
+        return False
+    short = (above.x1 or 0.0) - (above.x0 or 0.0) < 0.6 * ((line.x1 or 0.0) - (line.x0 or 0.0))
+    return short and not _is_prose(current) and _is_prose(f"{current} {text}")
+
+
+def _is_prose(text: str) -> bool:
+    return _heading_or_paragraph(text, "heading") == "paragraph"
+
+
 def _item_or_paragraph(text: str) -> BlockKind:
     """A run of large or bold lines that reads as sentences: a list item where a marker opens it."""
     return "bullet" if BULLET.match(text) else "paragraph"
@@ -553,7 +567,8 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
             current, kind = stripped, "bullet"
             continue
         if _styled_heading(lines[i], style):
-            if kind == "heading" and current and _run_goes_on(lines[i - 1], lines[i], gaps[i]):
+            goes_on = kind == "heading" and current and _run_goes_on(lines[i - 1], lines[i], gaps[i])
+            if goes_on and not _heading_above_paragraph(lines[i - 1], lines[i], current, stripped):
                 current = f"{current} {stripped}"
             else:
                 if current:

@@ -322,7 +322,7 @@ NEXT_COLUMN = ("buren elkaar met de boodschappen en het vervoer.", "Dat werk ver
 
 def _draw_two_columns(c: Canvas) -> None:
     """A figure's label, a title with a label, a column that breaks mid-sentence above two
-    footnotes, and a numbered heading with its number set apart over a list item whose line
+    footnotes, a short heading over a paragraph in the same large print, and a numbered heading with its number set apart over a list item whose line
     without ascenders or descenders stands beside the footnotes."""
     c.setFont("Helvetica", 8)
     c.drawString(120, 680, "Buurtzorg")  # a label in a figure drawn before the text
@@ -339,10 +339,14 @@ def _draw_two_columns(c: Canvas) -> None:
     c.setFont("Helvetica", 9)
     for k, line in enumerate(NEXT_COLUMN):
         c.drawString(300, 800 - 12.5 * k, line)
+    c.setFont("Helvetica", 12)
+    lead = ["Wat de buurt vraagt", "Buurtwerkers horen veel vragen. Die gaan over", "geld, wonen en eenzaamheid."]
+    for k, line in enumerate(lead):
+        c.drawString(300, 560 - 14 * k, line)
     c.setFont("Helvetica-Bold", 13)
-    c.drawString(300, 700, "1.")
-    c.drawString(334, 700, "Ruimte voor buurthuizen")
-    c.drawString(334, 685, "en verenigingen")
+    c.drawString(300, 480, "1.")
+    c.drawString(334, 480, "Ruimte voor buurthuizen")
+    c.drawString(334, 465, "en verenigingen")
     c.setFont("Helvetica", 9)
     item = [
         "a. De gemeente geeft de buurthuizen een vaste bijdrage. Zo",
@@ -392,3 +396,12 @@ def test_a_body_line_beside_the_footnotes_stays_in_its_item(two_columns):
     assert "Zo nemen ze nu meer mensen mee naar concerten in de stad en naar de eettafel." in item.text
     notes = [p.text for p in two_columns if p.kind == "footnote"]
     assert notes == ["Een telling van de buurthuizen in de stad.", "Zie de wijkmonitor."]
+
+
+def test_a_short_heading_over_a_paragraph_in_the_same_print_stands_apart(two_columns):
+    found = [(p.text, p.kind) for p in two_columns if p.text.startswith(("Wat de buurt", "Buurtwerkers", "Die gaan"))]
+    assert found == [
+        ("Wat de buurt vraagt", "heading"),
+        ("Buurtwerkers horen veel vragen.", "sentence"),
+        ("Die gaan over geld, wonen en eenzaamheid.", "sentence"),
+    ]

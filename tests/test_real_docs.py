@@ -580,3 +580,9 @@ def test_a_body_line_beside_the_footnotes_stays_in_its_list_item():
     assert "Voorbeelden van interventies die regionaal ingezet kunnen worden zijn: Welzijn op Recept 2.0" in item
     notes = [p["text"] for p in passages(shared(IZA), 70) if p["kind"] == "footnote"]
     assert not [n for n in notes if "interven" in n or "structuur" in n]
+
+
+def test_a_lead_heading_in_the_print_of_the_paragraph_below_stands_apart():
+    heading = one(shared(IZA), "Opgave voor de eerstelijnszorg")
+    assert (heading["text"], heading["kind"]) == ("Opgave voor de eerstelijnszorg", "heading")
+    assert one(shared(IZA), "De toegankelijkheid van de zorg staat onder druk.")["section"] == heading["text"]
