@@ -95,18 +95,21 @@ PRIVATE_BULLET = re.compile(r"^[\uf000-\uf8ff]\s*")
 # ("samengebracht3Het gaat om"): the number leaves the text, as a raised marker does.
 GLUED_MARKER = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}([A-ZÀ-Ý][a-zà-ÿ])")
 SENTENCE_FINAL = (".", "!", "?", ":", ";", "…", ".)", ".’", ".”")
+# A heading's number or label, set before its title or on the line above it: "1.", "2.3.",
+# "Deel B.", "Hoofdstuk 4.", "Bijlage II.". Its full stop ends no sentence.
+HEADING_LABEL = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]+\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[A-Z]|[IVXLC]{1,5})\.(?:\s+|$)")
 
 
 def clean_document(doc: Document) -> Document:
     """Clean every page and fill date, kenmerk, title and page numbering from the document."""
     removable = _repeated_margins(doc.pages)
     letter = any(_is_letter_page(page) for page in doc.pages)
-    body_height = _body_height(b for page in doc.pages for b in page.blocks)
+    body_print = _body_print([b for page in doc.pages for b in page.blocks])
     style = body_style(b for page in doc.pages for b in page.blocks)
     found: dict[str, str] = {}
     pages = []
     for page in doc.pages:
-        body, notes, meta = _split_page(page, removable, body_height, letter)
+        body, notes, meta = _split_page(page, removable, body_print, letter)
         for key, value in meta.items():
             found.setdefault(key, value)
         pages.append(_assemble(page, find_tables(body), notes, style))
@@ -173,7 +176,7 @@ def _in_margin(block: Block) -> bool:
 
 
 def _split_page(
-    page: Page, removable: set[str], body_height: float, letter_document: bool = False
+    page: Page, removable: set[str], body_print: BodyPrint, letter_document: bool = False
 ) -> tuple[list[Block], list[Block], dict[str, str]]:
     """Sort a page's blocks into body, footnotes and sidebar metadata.
 
@@ -214,7 +217,7 @@ def _split_page(
                 or (skipping and _continues(block, last) and not awaiting_value)
             )
             last = block
-        elif _is_footnote_line(block, body_height, notes):
+        elif _is_footnote_line(block, body_print, notes):
             notes.append(block)
         else:
             body.append(block)
@@ -270,24 +273,59 @@ def _looks_like_body(text: str) -> bool:
     return len(text) > 60 or (text.endswith((".", "?", "!")) and len(text.split()) > 8)
 
 
-def _body_height(blocks: Iterable[Block]) -> float:
-    """The line height of the body font: the median height weighted by characters."""
-    weighted = sorted((b.height, len(b.text)) for b in blocks if b.height)
+class BodyPrint(NamedTuple):
+    """How the body text is printed: its line height (of the page) and font size (points)."""
+
+    height: float = 0.0
+    size: float = 0.0
+
+
+def _body_print(blocks: list[Block]) -> BodyPrint:
+    """The line height and font size of most characters: medians weighted by characters."""
+    return BodyPrint(
+        height=_weighted_median((b.height, len(b.text)) for b in blocks if b.height),
+        size=_weighted_median((b.size, len(b.text)) for b in blocks if b.size),
+    )
+
+
+def _weighted_median(pairs: Iterable[tuple[float, int]]) -> float:
+    weighted = sorted(pairs)
     total = sum(n for _, n in weighted)
     seen = 0
-    for height, n in weighted:
+    for value, n in weighted:
         seen += n
         if seen * 2 >= total:
-            return height
+            return value
     return 0.0
 
 
-def _is_footnote_line(block: Block, body_height: float, notes: list[Block]) -> bool:
-    """Small print in the lower part of a PDF page, starting with a number or continuing one."""
-    if block.height is None or not body_height or (block.top or 0) < 0.6:
+def _is_footnote_line(block: Block, body: BodyPrint, notes: list[Block]) -> bool:
+    """Small print in the lower part of a PDF page, starting with a number or continuing a note
+    below it.
+
+    Small means a smaller font where the PDF gives font sizes: a body line without ascenders or
+    descenders ("een nieuwe rol voor EZ") is as low as a line of small print, and a bullet
+    glyph lower still. A line that continues a note is further down the page than the note's
+    last line and overlaps it across: body text beside the notes, in another column, does not.
+    """
+    if block.height is None or not body.height or (block.top or 0) < 0.6:
         return False
-    small = block.height < 0.9 * body_height
-    return small and (bool(re.match(r"^\d{1,3}\s+\S", block.text.strip())) or bool(notes))
+    small = block.size < 0.95 * body.size if block.size and body.size else block.height < 0.9 * body.height
+    if not small:
+        return False
+    if re.match(r"^\d{1,3}\s+\S", block.text.strip()):
+        return True
+    return bool(notes) and _below(block, notes[-1])
+
+
+def _below(block: Block, above: Block) -> bool:
+    """`block` is lower on the page than `above`, and the two overlap horizontally."""
+    if block.top is None or above.top is None:
+        return True
+    if None in (block.x0, block.x1, above.x0, above.x1):
+        return block.top > above.top
+    across = (block.x0 or 0.0) < (above.x1 or 0.0) and (above.x0 or 0.0) < (block.x1 or 0.0)
+    return block.top > above.top and across
 
 
 def _sidebar_meta(lines: list[str]) -> dict[str, str]:
@@ -388,13 +426,94 @@ def _styled_heading(block: Block, style: Style) -> bool:
     text = block.text.strip()
     if not style.size or not block.size or not text or len(text) > 120 or len(text.split()) > 15:
         return False
-    if text.endswith((".", ";", ",")) or SYMBOL_BULLET.match(text):
+    if (text.endswith((".", ";", ",")) and not HEADING_LABEL.fullmatch(text)) or SYMBOL_BULLET.match(text):
         return False
     if not (text[:1].isupper() or text[:1].isdigit() or NUMBERED_HEADING.match(text.capitalize())):
         return False
     larger = block.size >= 1.15 * style.size
     bolder = block.bold and not style.bold and block.size >= 0.95 * style.size
     return (larger or bolder) and any(c.isalpha() for c in text)
+
+
+def _set_smaller(block: Block, style: Style) -> bool:
+    """A PDF line in a smaller font than the body: a caption, a label in a figure, small print."""
+    return bool(block.size and style.size) and (block.size or 0.0) < 0.95 * style.size
+
+
+def _run_goes_on(above: Block, line: Block, gap: bool) -> bool:
+    """The line continues the run of large or bold lines above it: the same font size, and no
+    more space between them than between the lines of a paragraph set in that size.
+
+    The page's usual line spacing is that of the body text; a title set twice as large has
+    twice the spacing between its lines, which is no gap between paragraphs.
+    """
+    if line.size != above.size:
+        return False
+    if not gap:
+        return True
+    if line.top is None or above.top is None:
+        return False
+    step = line.top - above.top
+    return 0 < step < 1.8 * max(line.height or 0.0, above.height or 0.0)
+
+
+def _heading_above_paragraph(above: Block, line: Block, current: str, text: str) -> bool:
+    """A short heading over a paragraph in the same bold or large print, without space between:
+    the heading alone reads as one, the two together as sentences, and the heading's line is
+    much shorter than the line below it."""
+    if None in (above.x0, above.x1, line.x0, line.x1):
+        return False
+    short = (above.x1 or 0.0) - (above.x0 or 0.0) < 0.6 * ((line.x1 or 0.0) - (line.x0 or 0.0))
+    return short and not _is_prose(current) and _is_prose(f"{current} {text}")
+
+
+def _is_prose(text: str) -> bool:
+    return _heading_or_paragraph(text, "heading") == "paragraph"
+
+
+def _item_or_paragraph(text: str) -> BlockKind:
+    """A run of large or bold lines that reads as sentences: a list item where a marker opens it."""
+    return "bullet" if BULLET.match(text) else "paragraph"
+
+
+def _heading_goes_on(above: Block, line: Block, gap: bool, joined: str) -> bool:
+    """A heading wrapped onto a line that opens in lower case ("Ruimte voor buurthuizen" /
+    "en verenigingen"): the same font, size and weight, close below, and no sentence made."""
+    same = line.bold == above.bold and _run_goes_on(above, line, gap)
+    return same and _heading_or_paragraph(joined, "heading") == "heading"
+
+
+def _wrapped_in_same_print(above: Block, line: Block, gap: bool, current: str) -> bool:
+    """The line above ran to the end of the column without ending a sentence, and this line, in
+    the same font, size and weight, goes on with it: a numbered item set in bold is no heading
+    ("4. Het bestuur stemt in met een hogere bijdrage per inwoner van" / "2,10 euro ...").
+
+    A heading's line ends well before the column's end: "Mantelzorg" above a bold
+    "Voor wie: ..." line stays a heading of its own.
+    """
+    if current.rstrip().endswith(SENTENCE_FINAL) or line.bold != above.bold or not _run_goes_on(above, line, gap):
+        return False
+    if None in (above.x0, above.x1, line.x0, line.x1):
+        return False
+    return (above.x1 or 0.0) >= (line.x1 or 0.0) - 0.05 * ((line.x1 or 0.0) - (line.x0 or 0.0))
+
+
+def _goes_on_in_next_column(above: Block, line: Block, current: str, text: str) -> bool:
+    """A paragraph cut by a column break: the last line of one column does not end a sentence,
+    and the next column opens in lower case, in the same font and weight.
+
+    The line read next lies well above the last one (more than a few lines up) and starts right
+    of the middle of it: at the top of the next column, not at the next item of a list.
+    """
+    if current.rstrip().endswith(SENTENCE_FINAL) or not text[:1].islower():
+        return False
+    if None in (line.top, above.top, line.x0, above.x0, above.x1) or not line.size or not above.size:
+        return False
+    height = max(line.height or 0.0, above.height or 0.0, 0.005)
+    higher = (above.top or 0.0) - (line.top or 0.0) > 3 * height
+    right = (line.x0 or 0.0) > ((above.x0 or 0.0) + (above.x1 or 0.0)) / 2
+    same_print = abs(line.size - above.size) < 0.3 and line.bold == above.bold
+    return higher and right and same_print
 
 
 def _numbered_heading(text: str, prev: str, nxt: str) -> bool:
@@ -423,6 +542,7 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
     texts = [GLUED_MARKER.sub(r" \1", b.text.replace("\u00ad", "")).rstrip() for b in lines]
     gaps = _gaps(lines)
     following = _next_texts(texts)
+    previous = _previous_lines(texts)
     pending = ""  # a bullet glyph printed alone before its item
     for i, text in enumerate(texts):
         stripped = text.strip()
@@ -447,7 +567,8 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
             current, kind = stripped, "bullet"
             continue
         if _styled_heading(lines[i], style):
-            if kind == "heading" and current and not gaps[i] and lines[i].size == lines[i - 1].size:
+            goes_on = kind == "heading" and current and _run_goes_on(lines[i - 1], lines[i], gaps[i])
+            if goes_on and not _heading_above_paragraph(lines[i - 1], lines[i], current, stripped):
                 current = f"{current} {stripped}"
             else:
                 if current:
@@ -456,7 +577,14 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
             continue
         if kind == "heading" and current:
             if stripped[:1].islower() and lines[i].size == lines[i - 1].size:
-                current, kind = f"{current} {stripped}", "paragraph"  # a paragraph set large
+                current = f"{current} {stripped}"
+                if not _heading_goes_on(lines[i - 1], lines[i], gaps[i], current):
+                    kind = _item_or_paragraph(current)  # a paragraph set large
+                continue
+            if _wrapped_in_same_print(lines[i - 1], lines[i], gaps[i], current) and not BULLET.match(stripped):
+                current = f"{current} {stripped}"  # a long item or paragraph set bold or large
+                if _heading_or_paragraph(current, kind) == "paragraph":
+                    kind = _item_or_paragraph(current)
                 continue
             yield current.strip(), _heading_or_paragraph(current, kind)
             current, kind = "", "paragraph"
@@ -470,12 +598,13 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
             if current:
                 yield current.strip(), kind
             current, kind = stripped, "bullet"
-        elif gaps[i] and current:
+        elif gaps[i] and current and not _goes_on_in_next_column(lines[previous[i]], lines[i], current, stripped):
             yield current.strip(), kind
             current, kind = stripped, "paragraph"
         elif (
             (not current or prev_text.endswith(SENTENCE_FINAL))
             and _is_heading(stripped, prev_text, nxt)
+            and not _set_smaller(lines[i], style)
             and (not nxt or not texts[i + 1].strip() or gaps[i + 1] if i + 1 < len(texts) else True)
         ):
             if current:
@@ -494,7 +623,7 @@ def _heading_or_paragraph(text: str, kind: BlockKind) -> BlockKind:
     """A run of large or bold lines is a heading unless it reads as sentences."""
     if kind != "heading":
         return kind
-    text = text.strip()
+    text = HEADING_LABEL.sub("", text.strip(), count=1)
     sentences = re.search(r"[.!?]\s+[A-ZÀ-Ý]", text) or text.endswith((".", ";", ","))
     return "paragraph" if sentences or len(text.split()) > 25 else "heading"
 
@@ -513,6 +642,17 @@ def _next_texts(texts: list[str]) -> list[str]:
         out[i] = nxt
         if texts[i].strip():
             nxt = texts[i].strip()
+    return out
+
+
+def _previous_lines(texts: list[str]) -> list[int]:
+    """For each line, the index of the last non-blank line before it (its own for the first)."""
+    out = []
+    last = 0
+    for i, text in enumerate(texts):
+        out.append(last)
+        if text.strip():
+            last = i
     return out
 
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from sbtext.clean import clean_document, repair_hyphen
-from sbtext.records import Block, Document, DocumentMeta, Page
+from sbtext.read import read_document
+from sbtext.records import Block, Document, DocumentMeta, Page, Passage
+from sbtext.segment import split_passages
 
 
 @pytest.mark.parametrize(
@@ -305,3 +309,99 @@ def test_word_broken_twice_in_a_row_keeps_both_parts():
 )
 def test_footnote_number_between_a_word_and_a_sentence_leaves(line, text):
     assert clean_document(doc_of((placed(line, 0.3),))).pages[0].text == text
+
+
+# -- a typeset page in two columns (made with reportlab) --------------------------------------------
+
+COLUMN_BREAK = (
+    "De buurthuizen in het noorden draaien op vrijwilligers die",
+    "elke week koken. In een aantal wijken helpen",
+)
+NEXT_COLUMN = ("buren elkaar met de boodschappen en het vervoer.", "Dat werk verdient steun van de gemeente.")
+
+
+def _draw_two_columns(c: Canvas) -> None:
+    """A figure's label, a title with a label, a column that breaks mid-sentence above two
+    footnotes, a short heading over a paragraph in the same large print, and a numbered heading with its number set apart over a list item whose line
+    without ascenders or descenders stands beside the footnotes."""
+    c.setFont("Helvetica", 8)
+    c.drawString(120, 680, "Buurtzorg")  # a label in a figure drawn before the text
+    c.setFont("Helvetica-Bold", 21)
+    for k, line in enumerate(("Deel G.", "Vrijwilligers en", "de buurt")):
+        c.drawString(56, 770 - 25 * k, line)
+    c.setFont("Helvetica", 9)
+    left = ["Ouderen wonen langer thuis en zoeken vaker hulp dichtbij.", *COLUMN_BREAK]
+    for k, line in enumerate(left):
+        c.drawString(56, 640 - 12.5 * k, line)
+    c.setFont("Helvetica", 7)
+    for k, note in enumerate(("19 Een telling van de buurthuizen in de stad.", "20 Zie de wijkmonitor.")):
+        c.drawString(56, 150 - 11 * k, note)
+    c.setFont("Helvetica", 9)
+    for k, line in enumerate(NEXT_COLUMN):
+        c.drawString(300, 800 - 12.5 * k, line)
+    c.setFont("Helvetica", 12)
+    lead = ["Wat de buurt vraagt", "Buurtwerkers horen veel vragen. Die gaan over", "geld, wonen en eenzaamheid."]
+    for k, line in enumerate(lead):
+        c.drawString(300, 560 - 14 * k, line)
+    c.setFont("Helvetica-Bold", 13)
+    c.drawString(300, 480, "1.")
+    c.drawString(334, 480, "Ruimte voor buurthuizen")
+    c.drawString(334, 465, "en verenigingen")
+    c.setFont("Helvetica", 9)
+    item = [
+        "a. De gemeente geeft de buurthuizen een vaste bijdrage. Zo",
+        "nemen ze nu meer mensen mee naar concer-",
+        "ten in de stad en naar de eettafel.",
+    ]
+    for k, line in enumerate(item):
+        c.drawString(300 if k == 0 else 313, 160 - 12.5 * k, line)
+
+
+@pytest.fixture(scope="module")
+def two_columns(tmp_path_factory, nlp) -> list[Passage]:
+    path = tmp_path_factory.mktemp("kolommen") / "kolommen.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    _draw_two_columns(canvas)
+    canvas.showPage()
+    canvas.save()
+    return list(split_passages(clean_document(read_document(path)), nlp))
+
+
+def test_a_paragraph_goes_on_across_a_column_break(two_columns):
+    texts = [p.text for p in two_columns]
+    assert "In een aantal wijken helpen buren elkaar met de boodschappen en het vervoer." in texts
+    assert not [t for t in texts if t.startswith("buren elkaar")]
+
+
+def test_a_title_with_its_label_is_one_heading_and_the_section_below_it(two_columns):
+    headings = [p.text for p in two_columns if p.kind == "heading"]
+    assert headings[0] == "Deel G. Vrijwilligers en de buurt"
+    first = next(p for p in two_columns if p.text.startswith("Ouderen wonen"))
+    assert first.section == headings[0]
+
+
+def test_a_label_in_a_figure_set_small_is_no_heading(two_columns):
+    assert not [p for p in two_columns if p.kind == "heading" and "Buurtzorg" in p.text]
+
+
+def test_a_number_set_apart_opens_its_heading(two_columns):
+    heading = next(p for p in two_columns if p.text.startswith("1."))
+    assert (heading.text, heading.kind) == ("1. Ruimte voor buurthuizen en verenigingen", "heading")
+    item = next(p for p in two_columns if p.text.startswith("a. "))
+    assert item.section == heading.text
+
+
+def test_a_body_line_beside_the_footnotes_stays_in_its_item(two_columns):
+    item = next(p for p in two_columns if p.text.startswith("a. "))
+    assert "Zo nemen ze nu meer mensen mee naar concerten in de stad en naar de eettafel." in item.text
+    notes = [p.text for p in two_columns if p.kind == "footnote"]
+    assert notes == ["Een telling van de buurthuizen in de stad.", "Zie de wijkmonitor."]
+
+
+def test_a_short_heading_over_a_paragraph_in_the_same_print_stands_apart(two_columns):
+    found = [(p.text, p.kind) for p in two_columns if p.text.startswith(("Wat de buurt", "Buurtwerkers", "Die gaan"))]
+    assert found == [
+        ("Wat de buurt vraagt", "heading"),
+        ("Buurtwerkers horen veel vragen.", "sentence"),
+        ("Die gaan over geld, wonen en eenzaamheid.", "sentence"),
+    ]

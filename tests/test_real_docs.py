@@ -547,3 +547,42 @@ def test_a_body_line_is_kept_when_its_words_follow_in_order(line, passages, kept
     else:
         assert pattern is not None
         assert bool(pattern.search(word_stream(passages))) is kept
+
+
+# -- the akkoord's page 70: two columns, a titled part, a numbered heading, footnotes --------------
+
+
+def test_a_paragraph_cut_by_a_column_break_is_one_paragraph():
+    whole = (
+        "Op sommige plekken in het land zien we reeds wat een goede samenwerking binnen deze driehoek kan opleveren."
+    )
+    assert whole in texts(shared(IZA), 70)
+    assert not [t for t in texts(shared(IZA), 70) if t.startswith("het land zien we")]
+
+
+def test_a_part_title_on_three_lines_is_one_heading_and_the_section_below_it():
+    title = "Onderdeel F. Samenwerking sociaal domein, huisartsenzorg en ggz"
+    headings = [p["text"] for p in passages(shared(IZA), 70) if p["kind"] == "heading"]
+    assert headings[0] == title
+    assert one(shared(IZA), "Veel mensen krijgen ergens in hun leven")["section"] == title
+    # A label of the figure on page 63, set smaller than the body, heads nothing.
+    assert not [p for p in passages(shared(IZA)) if p["kind"] == "heading" and p["text"] == "Geestelijke"]
+
+
+def test_a_number_set_apart_from_its_heading_opens_it():
+    heading = one(shared(IZA), "1. Versterken sociaal domein")
+    assert (heading["text"], heading["kind"]) == ("1. Versterken sociaal domein en sociale basis", "heading")
+    assert one(shared(IZA), "Bij een hulpvraag kijken we")["section"] == heading["text"]
+
+
+def test_a_body_line_beside_the_footnotes_stays_in_its_list_item():
+    item = one(shared(IZA), "a. We ontwikkelen en implementeren een passende lokale")["text"]
+    assert "Voorbeelden van interventies die regionaal ingezet kunnen worden zijn: Welzijn op Recept 2.0" in item
+    notes = [p["text"] for p in passages(shared(IZA), 70) if p["kind"] == "footnote"]
+    assert not [n for n in notes if "interven" in n or "structuur" in n]
+
+
+def test_a_lead_heading_in_the_print_of_the_paragraph_below_stands_apart():
+    heading = one(shared(IZA), "Opgave voor de eerstelijnszorg")
+    assert (heading["text"], heading["kind"]) == ("Opgave voor de eerstelijnszorg", "heading")
+    assert one(shared(IZA), "De toegankelijkheid van de zorg staat onder druk.")["section"] == heading["text"]

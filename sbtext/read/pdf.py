@@ -34,6 +34,7 @@ HYPHEN_MARKS = "\ufffe\x02\u00ad"
 LINE_BREAKS = "\r\n"
 GAP_SPLIT = 2.5  # a gap wider than this many line heights starts another line (column, sidebar)
 BOLD_WEIGHT = 600
+SIZE_SAMPLES = 5  # letters of a line whose font sizes are read: the line's size is their median
 GENERATED_TITLES = (
     "microsoft word",
     "microsoft powerpoint",
@@ -306,7 +307,7 @@ def _block(textpage: pdfium.PdfTextPage, line: list[_Glyph], width: float, heigh
         chars.append(char)
     text = "".join(chars)
     first = inked[0]
-    size = _font_size(textpage, first.k)
+    size = _line_size(textpage, inked)
     weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first.k)
     _, lefts, rights, bottoms, tops, _ = zip(*inked)
     left, right, top, bottom = min(lefts), max(rights), max(tops), min(bottoms)
@@ -321,6 +322,18 @@ def _block(textpage: pdfium.PdfTextPage, line: list[_Glyph], width: float, heigh
         size=round(float(size), 1),
         bold=weight >= BOLD_WEIGHT,
     )
+
+
+def _line_size(textpage: pdfium.PdfTextPage, inked: list[_Glyph]) -> float:
+    """The font size of most of the line's letters: the median over a few spread along it.
+
+    The first glyph alone can mislead: a footnote's raised number opens a line of small print
+    at half its size, and a marker left from the line before opens a body line.
+    """
+    letters = [g for g in inked if g.char.isalpha()] or inked
+    step = max(1, len(letters) // SIZE_SAMPLES)
+    sizes = sorted(_font_size(textpage, g.k) for g in letters[::step])
+    return sizes[len(sizes) // 2]
 
 
 def _font_size(textpage: pdfium.PdfTextPage, index: int) -> float:
