@@ -104,8 +104,9 @@ def clean_document(doc: Document) -> Document:
     """Clean every page and fill date, kenmerk, title and page numbering from the document."""
     removable = _repeated_margins(doc.pages)
     letter = any(_is_letter_page(page) for page in doc.pages)
-    body_print = _body_print([b for page in doc.pages for b in page.blocks])
-    style = body_style(b for page in doc.pages for b in page.blocks)
+    blocks = [b for page in doc.pages for b in page.blocks]
+    style = body_style(blocks)
+    body_print = BodyPrint(height=_body_height(blocks), size=style.size)
     found: dict[str, str] = {}
     pages = []
     for page in doc.pages:
@@ -274,28 +275,22 @@ def _looks_like_body(text: str) -> bool:
 
 
 class BodyPrint(NamedTuple):
-    """How the body text is printed: its line height (of the page) and font size (points)."""
+    """How the body text is printed: its line height (of the page) and font size (points, the
+    `body_style`'s)."""
 
     height: float = 0.0
     size: float = 0.0
 
 
-def _body_print(blocks: list[Block]) -> BodyPrint:
-    """The line height and font size of most characters: medians weighted by characters."""
-    return BodyPrint(
-        height=_weighted_median((b.height, len(b.text)) for b in blocks if b.height),
-        size=_weighted_median((b.size, len(b.text)) for b in blocks if b.size),
-    )
-
-
-def _weighted_median(pairs: Iterable[tuple[float, int]]) -> float:
-    weighted = sorted(pairs)
+def _body_height(blocks: Iterable[Block]) -> float:
+    """The line height of the body font: the median height weighted by characters."""
+    weighted = sorted((b.height, len(b.text)) for b in blocks if b.height)
     total = sum(n for _, n in weighted)
     seen = 0
-    for value, n in weighted:
+    for height, n in weighted:
         seen += n
         if seen * 2 >= total:
-            return value
+            return height
     return 0.0
 
 
@@ -310,7 +305,7 @@ def _is_footnote_line(block: Block, body: BodyPrint, notes: list[Block]) -> bool
     """
     if block.height is None or not body.height or (block.top or 0) < 0.6:
         return False
-    small = block.size < 0.95 * body.size if block.size and body.size else block.height < 0.9 * body.height
+    small = _set_smaller(block, body.size) if block.size and body.size else block.height < 0.9 * body.height
     if not small:
         return False
     if re.match(r"^\d{1,3}\s+\S", block.text.strip()):
@@ -435,9 +430,9 @@ def _styled_heading(block: Block, style: Style) -> bool:
     return (larger or bolder) and any(c.isalpha() for c in text)
 
 
-def _set_smaller(block: Block, style: Style) -> bool:
-    """A PDF line in a smaller font than the body: a caption, a label in a figure, small print."""
-    return bool(block.size and style.size) and (block.size or 0.0) < 0.95 * style.size
+def _set_smaller(block: Block, body_size: float) -> bool:
+    """A PDF line in a smaller font than the body's: a caption, a label in a figure, small print."""
+    return bool(block.size and body_size) and (block.size or 0.0) < 0.95 * body_size
 
 
 def _run_goes_on(above: Block, line: Block, gap: bool) -> bool:
@@ -604,7 +599,7 @@ def _paragraphs(lines: list[Block], style: Style = NO_STYLE) -> Iterator[tuple[s
         elif (
             (not current or prev_text.endswith(SENTENCE_FINAL))
             and _is_heading(stripped, prev_text, nxt)
-            and not _set_smaller(lines[i], style)
+            and not _set_smaller(lines[i], style.size)
             and (not nxt or not texts[i + 1].strip() or gaps[i + 1] if i + 1 < len(texts) else True)
         ):
             if current:

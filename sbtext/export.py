@@ -205,9 +205,7 @@ def write_xlsx(
     with atomic_path(path) as tmp:
         book = XlsxStream(tmp, max_rows=max_rows)
         for name, table in sheets.items():
-            sheet = book.sheet(name)
-            for chunk in [table] if isinstance(table, pd.DataFrame) else table:
-                sheet.write(chunk)
+            book.sheet(name).write_table(table)
         names = book.close()
     warn_cut_cells(book.cut)
     return names
@@ -294,7 +292,13 @@ class SheetStream:
         self.n = 0  # rows on the current sheet, the header included
         self._open_sheet()
 
+    def write_table(self, table: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
+        """Write a whole table, or its chunks in turn."""
+        for chunk in [table] if isinstance(table, pd.DataFrame) else table:
+            self.write(chunk)
+
     def write(self, df: pd.DataFrame) -> None:
+        """Write the table's next rows."""
         if self.columns:
             self._write_rows(df)
             return

@@ -65,8 +65,8 @@ def write_workbook(done: Finished, path: Path) -> list[Path]:
     """The workbook's other sheets, then the file (renamed into place with `passages.csv`); cut
     cells and split sheets are noted in the run manifest."""
     note_sheets(done.run, done.workbook.finish(done.tables))
-    if done.workbook.book.cut:
-        done.run["xlsx_cut_cells"] = cut_cells_message(done.workbook.book.cut)
+    if done.workbook.cut:
+        done.run["xlsx_cut_cells"] = cut_cells_message(done.workbook.cut)
     return [path]
 
 

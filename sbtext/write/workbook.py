@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from sbtext.export import ShownPassages, XlsxStream
-from sbtext.labels import SHEETS, display_frame, passage_sheet
+from sbtext.labels import SHEETS, passage_sheet, workbook_sheets
 
 
 class RunWorkbook:
@@ -22,22 +22,28 @@ class RunWorkbook:
 
     def __init__(self, book: XlsxStream) -> None:
         self.book = book
-        self.sheets = {name: book.sheet(title) for name, title in SHEETS.items()}
+        for title in SHEETS.values():
+            book.sheet(title)
+        self.passages = book.sheets[SHEETS["passages"]]
         self.shown = ShownPassages()
+
+    @property
+    def cut(self) -> int:
+        """Text cells cut to fit Excel so far."""
+        return self.book.cut
 
     def add(self, passages: pd.DataFrame) -> None:
         """Take in passage rows (the next ones of the run): those the workbook shows
         (`sbtext.export.ShownPassages`) go on the passages sheet."""
-        self.sheets["passages"].write(passage_sheet(self.shown.of(passages)))
+        self.passages.write(passage_sheet(self.shown.of(passages)))
 
     def finish(self, tables: Mapping[str, Any]) -> dict[str, list[str]]:
-        """Write the other tables, end the passages sheet and write the file; returns the sheet
-        names of each table."""
-        for name, table in tables.items():
-            if name != "passages":
-                self.sheets[name].write(display_frame(table))
+        """Write the other tables (as `sbtext.labels.workbook_sheets` shows them), end the
+        passages sheet and write the file; returns the sheet names of each table."""
+        for title, table in workbook_sheets({n: t for n, t in tables.items() if n != "passages"}).items():
+            self.book.sheets[title].write_table(table)
         note = self.shown.note()
         if note is not None:
-            self.sheets["passages"].write(passage_sheet(note))
+            self.passages.write(passage_sheet(note))
         titles = self.book.close()
-        return {name: titles[SHEETS[name]] for name in self.sheets}
+        return {name: titles[title] for name, title in SHEETS.items()}
