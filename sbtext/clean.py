@@ -740,8 +740,9 @@ def find_tables(blocks: list[Block]) -> list[Block]:
     rows = _rows(lines)
     toc = [r for r in rows if _is_toc_row(r)]
     toc = toc if len(toc) >= 3 else []
+    in_toc = {id(r) for r in toc}  # by identity: comparing rows compares every field of their lines
     flowing = _flowing_lines(lines)
-    multi = [r for r in rows if len(r) >= 2 and r not in toc and not _prose_row(r, flowing)]
+    multi = [r for r in rows if len(r) >= 2 and id(r) not in in_toc and not _prose_row(r, flowing)]
     tabular = [r for r in multi if sum(len(c.text.split()) >= 6 for c in r) <= 1]
     if len(tabular) * 2 < len(multi):
         tabular = []  # mostly prose side by side: columns of text, not a table

@@ -29,6 +29,7 @@ from typing import Any
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span
 
 from sbtext.codebook import EXCLUDE, FORM_ONLY, GAP, Codebook, load_codebook, term_patterns
@@ -55,7 +56,7 @@ class CueRuler:
         self.prefixes: dict[str, list[str]] = defaultdict(list)
         self.suffixes: dict[str, list[str]] = defaultdict(list)
         self.infixes: dict[str, list[str]] = defaultdict(list)
-        self.seen: dict[str, set[str]] = {}
+        self.seen: dict[int, set[str]] = {}
         for label, terms in codebook.terms().items():
             for term in terms:
                 self.add(nlp, label, term)
@@ -90,21 +91,21 @@ class CueRuler:
         found = {(start, end, strings[match_id]) for matcher in matchers for match_id, start, end in matcher(doc)}
         found.update((start, end, key) for key, start, end in self.by_pattern(doc))
         lowers = doc.to_array(LOWER).tolist()
-        found.update((i, i + 1, key) for i, lower in enumerate(lowers) for key in self.wildcards(strings[lower]))
-        spans = []
-        for start, end, key in sorted(found):
-            label, term = key.split(KEY_SEPARATOR, 1)
-            spans.append(Span(doc, start, end, label=label, span_id=term))
-        doc.spans[self.spans_key] = without_other_senses(spans)
+        found.update((i, i + 1, key) for i, lower in enumerate(lowers) for key in self.wildcards(lower, strings))
+        cues = [(start, end, *key.split(KEY_SEPARATOR, 1)) for start, end, key in sorted(found)]
+        doc.spans[self.spans_key] = [
+            Span(doc, start, end, label=label, span_id=term) for start, end, label, term in without_other_senses(cues)
+        ]
         return doc
 
-    def wildcards(self, word: str) -> set[str]:
-        """Keys of the one-word wildcard terms that `word` matches (remembered per word)."""
-        keys = self.seen.get(word)
+    def wildcards(self, lower: int, strings: StringStore) -> set[str]:
+        """Keys of the one-word wildcard terms that the word `lower` (the hash of its lower-case
+        form in `strings`) matches, remembered per word."""
+        keys = self.seen.get(lower)
         if keys is None:
             if len(self.seen) >= WORD_CACHE:
                 self.seen.clear()
-            keys = self.seen[word] = self._wildcards(word)
+            keys = self.seen[lower] = self._wildcards(strings[lower])
         return keys
 
     def _wildcards(self, word: str) -> set[str]:
@@ -114,17 +115,19 @@ class CueRuler:
         return keys
 
 
-def without_other_senses(spans: list[Span]) -> list[Span]:
-    """Drop the cues that an `exclude:<label>` phrase covers (the word's other sense), and the
-    exclude phrases themselves."""
+def without_other_senses(cues: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Drop the cues (start, end, label, term) that an `exclude:<label>` phrase covers (the
+    word's other sense), and the exclude phrases themselves."""
     covered: dict[str, set[int]] = defaultdict(set)
-    for span in spans:
-        if span.label_.startswith(EXCLUDE):
-            covered[span.label_.removeprefix(EXCLUDE)].update(range(span.start, span.end))
+    for start, end, label, _ in cues:
+        if label.startswith(EXCLUDE):
+            covered[label.removeprefix(EXCLUDE)].update(range(start, end))
+    if not covered:
+        return cues
     return [
-        s
-        for s in spans
-        if not s.label_.startswith(EXCLUDE) and not covered.get(s.label_, set()).intersection(range(s.start, s.end))
+        cue
+        for cue in cues
+        if not cue[2].startswith(EXCLUDE) and not covered.get(cue[2], set()).intersection(range(cue[0], cue[1]))
     ]
 
 
@@ -141,9 +144,11 @@ class PatternMatcher:
         self.by_lower: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
         self.other: list[tuple[str, list[dict[str, Any]]]] = []  # opening with a regex or any token
         self.openers: dict[tuple[int, int], list[tuple[str, list[dict[str, Any]]]]] = {}
+        self.needed: dict[int, tuple[frozenset[int], ...]] = {}  # by id of a pattern held here
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
+            self.needed[id(pattern)] = needed_words(pattern)
             first = pattern[0]
             values = first.get("LEMMA", first.get("LOWER"))
             table = self.by_lemma if "LEMMA" in first else self.by_lower
@@ -163,15 +168,20 @@ class PatternMatcher:
     def __call__(self, doc: Doc) -> Iterator[tuple[str, int, int]]:
         if not (self.by_lemma or self.by_lower or self.other):
             return
-        for i, (lemma, lower) in enumerate(doc.to_array([LEMMA, LOWER]).tolist()):
+        rows = doc.to_array([LEMMA, LOWER]).tolist()
+        words = {value for row in rows for value in row}
+        for i, (lemma, lower) in enumerate(rows):
             candidates = self.openers.get((lemma, lower))
             if candidates is None:
                 candidates = self._openers(doc.vocab.strings[lemma], doc.vocab.strings[lower])
                 if len(self.openers) < WORD_CACHE:
                     self.openers[lemma, lower] = candidates
             for key, pattern in candidates:
-                for end in _reach(pattern, 0, doc, i):
-                    yield key, i, end
+                # Most patterns open at common words: one whose paragraph lacks a word it needs
+                # is not tried.
+                if all(not words.isdisjoint(needed) for needed in self.needed[id(pattern)]):
+                    for end in _reach(pattern, 0, doc, i):
+                        yield key, i, end
 
     def _openers(self, lemma: str, lower: str) -> list[tuple[str, list[dict[str, Any]]]]:
         """The patterns a token with this lemma and form can open."""
@@ -181,6 +191,21 @@ class PatternMatcher:
             *self.by_lower.get(lower, []),
             *((key, p) for key, p in self.other if _fits(p[0], token)),
         ]
+
+
+def needed_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[int], ...]:
+    """The words a pattern cannot match without, past its first: per element that names its
+    lemma or form (not a regular expression, any token or a gap), the string ids it accepts."""
+    needed = []
+    for element in pattern[1:]:
+        values = element.get("LEMMA", element.get("LOWER"))
+        if "OP" in element or values is None:
+            continue
+        if isinstance(values, str):
+            needed.append(frozenset([get_string_id(values)]))
+        elif "IN" in values:
+            needed.append(frozenset(get_string_id(v) for v in values["IN"]))
+    return tuple(needed)
 
 
 class _Forms:

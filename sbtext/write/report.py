@@ -173,11 +173,25 @@ def _page_links(documents: pd.DataFrame, base: Path | None) -> dict[str, str]:
     return links
 
 
+SECTION_COLUMNS = (
+    "text",
+    "cue_offsets",
+    "spheres",
+    "passage_id",
+    "page",
+    "framing",
+    "expectation_score",
+    "purpose_category",
+)
+"""The columns a document's section shows (turning only these into dicts)."""
+
+
 def report_section(doc_id: Any, title: str, found: pd.DataFrame) -> str:
     """One document's expectation passages, with cue words and purpose highlighted."""
     source = str(found["source"].iloc[0]) if len(found) and "source" in found else str(doc_id)
     parts = [f"<h3>{html.escape(source)}</h3><p class='meta'>{html.escape(title)} · {html.escape(str(doc_id))}</p>"]
-    for r in found.to_dict("records"):  # plain dicts: a row Series costs more than its HTML
+    shown = found[[c for c in SECTION_COLUMNS if c in found]]
+    for r in shown.to_dict("records"):  # plain dicts: a row Series costs more than its HTML
         body = passage_html(r["text"], _cues(r.get("cue_offsets")))
         spheres = "; ".join(SPHERES.get(s, s) for s in str(r["spheres"] or "").split(";") if s)
         parts.append(
