@@ -754,7 +754,7 @@ def find_tables(blocks: list[Block]) -> list[Block]:
             continue
         for row in group:
             cells = sorted(row, key=lambda b: b.x0 or 0.0)
-            texts = [LEADERS.sub("", TOC_ENTRY.sub(r"\g<title> … \g<page>", c.text.strip())) for c in cells]
+            texts = [LEADERS.sub("", _toc_entry(c.text.strip())) for c in cells]
             marked[id(row[0])] = (joiner.join(texts), kind)
             absorbed.update(id(c) for c in row[1:])
     out = []
@@ -767,6 +767,12 @@ def find_tables(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+def _toc_entry(text: str) -> str:
+    """A contents entry's title and page with a plain mark between them ("Inleiding … 3"), or the
+    text as it is when it is none."""
+    return TOC_ENTRY.sub(r"\g<title> … \g<page>", text) if TOC_TAIL.search(text) else text
 
 
 def _flowing_lines(lines: list[Block]) -> set[int]:

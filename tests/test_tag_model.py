@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from sbtext.tag.model import _word_ngrams, features, featurize, hash_char_ngrams
+from sbtext.tag.model import _word_ngrams, features, featurize, hash_char_ngrams, hash_word_ngrams
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,23 @@ def test_char_ngrams_hash_as_the_vectorizer_does(text: str) -> None:
     expected, got = hasher.transform([text, text.upper()]), hash_char_ngrams(hasher, [text, text.upper()])
     assert (expected != got).nnz == 0
     assert np.array_equal(expected.indices, got.indices) and np.array_equal(expected.indptr, got.indptr)
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 3)])
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["de gemeente zet in op de sociale basis", "de sociale basis en de gemeente"],
+        ["a b c", "", "één  buurthuis voor iedereen, ook 's avonds", "Zorg ZORG zorg"],
+        ["vrijwilliger"],
+    ],
+)
+def test_word_ngrams_hash_as_the_vectorizer_does(texts: list[str], ngram_range: tuple[int, int]) -> None:
+    hasher = HashingVectorizer(ngram_range=ngram_range, n_features=2**18, alternate_sign=False, binary=True, norm="l2")
+    expected, got = hasher.transform(texts), hash_word_ngrams(hasher, texts)
+    assert (expected != got).nnz == 0
+    assert np.array_equal(expected.indices, got.indices) and np.array_equal(expected.indptr, got.indptr)
+    assert np.array_equal(hash_word_ngrams(hasher, texts).data, got.data)  # the remembered columns, again
 
 
 @pytest.mark.parametrize("word", ["a", "ab", "abc", "abcd", "mantelzorg"])

@@ -143,7 +143,8 @@ class Tagger:
         m = self.models
         x = None
         if m.featurizer:
-            x = m.transform(features(docs, has_purpose=[p.purpose is not None for p in passages], cues=cues))
+            has_purpose = [p.purpose is not None for p in passages]
+            x = m.transform(features(docs, has_purpose=has_purpose, cues=cues, texts=texts))
         self._decide_expectation(passages, x)
         # Framing scores are written for every passage (the model's reading), framing itself
         # only for expectations.
@@ -153,7 +154,7 @@ class Tagger:
         for k, p in enumerate(passages):
             p.is_goal = bool(goal[k] >= 0.5) if goal is not None else p.goal is not None
         self._decide_spheres(passages, x)
-        self._decide_purpose(passages)
+        self._decide_purpose(passages, texts)
         return [p.label() for p in passages]
 
     def _decide_expectation(self, passages: list[_Passage], x: Any) -> None:
@@ -177,7 +178,7 @@ class Tagger:
         for k, row in zip(rows, proba):
             passages[k].spheres = self._spheres(passages[k].cues, row)
 
-    def _decide_purpose(self, passages: list[_Passage]) -> None:
+    def _decide_purpose(self, passages: list[_Passage], texts: dict[int, str] | None = None) -> None:
         """The purpose an expectation or goal statement shows, and its category."""
         for p in passages:
             if self.models.purpose is not None and (p.is_expectation or p.is_goal):
@@ -185,7 +186,7 @@ class Tagger:
                 goal = p.is_goal and not p.is_expectation
                 p.purpose, p.goal = self.cut_purpose(p.doc, goal=goal, cues=p.cues, rule_cut=(p.goal, p.purpose)), None
         shown = [p for p in passages if p.choose()]
-        for p, category in zip(shown, self.categories([p.purpose_span() for p in shown])):
+        for p, category in zip(shown, self.categories([p.purpose_span() for p in shown], texts=texts)):
             p.category = category
 
     def cut_purpose(
@@ -210,15 +211,15 @@ class Tagger:
             found |= {name for name, p in zip(self.models.sphere_names, proba) if p >= 0.5}
         return tuple(s for s in SPHERES if s in found)
 
-    def categories(self, purposes: Sequence[str | Doc | Span]) -> list[str]:
+    def categories(self, purposes: Sequence[str | Doc | Span], *, texts: dict[int, str] | None = None) -> list[str]:
         """The purpose category of each purpose (its text, or its tokens already processed): the
-        model, else the codebook's lexicons."""
+        model, else the codebook's lexicons (`texts`: documents' texts by id, see `passage_text`)."""
         if not purposes:
             return []
         processed = iter(self.docs(p for p in purposes if isinstance(p, str)))
         docs = [next(processed) if isinstance(p, str) else p for p in purposes]
         if self.models.category is not None:
-            x = self.models.transform(features(docs, has_purpose=[True] * len(docs)))
+            x = self.models.transform(features(docs, has_purpose=[True] * len(docs), texts=texts))
             return [str(c) for c in predict(self.models.category, x)]
         return [rule_category(cues) for cues in cue_spans_of(docs)]
 

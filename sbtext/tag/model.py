@@ -15,7 +15,9 @@ same data give the same model. Beside them travels the purpose span model
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MaxAbsScaler, normalize
 from spacy.attrs import IS_ALPHA, LEMMA, ORTH
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span
 
 from sbtext.codebook import CATEGORIES, CUE_LISTS, SPHERES, Codebook
@@ -105,40 +108,53 @@ def features(
     *,
     has_purpose: Sequence[bool] | None = None,
     cues: Sequence[list[Span]] | None = None,
+    texts: dict[int, str] | None = None,
 ) -> pd.DataFrame:
     """One row per passage: lemmas, lower-case text and cue counts (`cues`: each passage's
-    `cue_spans`, when the caller has them already)."""
+    `cue_spans`, when the caller has them already; `texts`: the documents' texts by id, as
+    `passage_text` keeps them, shared with the caller)."""
     cues = cues if cues is not None else cue_spans_of(docs)
-    lemmas, texts, numbers = [], [], []
+    lemmas, passages, numbers = [], [], []
     arrays: dict[int, np.ndarray] = {}
-    whole: dict[int, str] = {}
+    whole = texts if texts is not None else {}
     for k, doc in enumerate(docs):
         strings = doc.vocab.strings
         # Token attributes as arrays: creating a Token object per word costs more than the rest.
         values = token_array(doc, FEATURE_ATTRS, arrays).tolist()
-        lemmas.append(" ".join(strings[lemma].lower() for lemma, alpha, _ in values if alpha))
-        texts.append(passage_text(doc, whole).lower())
+        lemmas.append(" ".join([_lower_lemma(strings, lemma) for lemma, alpha, _ in values if alpha]))
+        passages.append(passage_text(doc, whole).lower())
         counts = cue_counts(cues[k])
         purpose = float(bool(has_purpose[k])) if has_purpose is not None else 0.0
-        shape = _shape(doc, cues[k], [strings[orth] for _, _, orth in values])
+        shape = _shape(doc, cues[k], [orth for _, _, orth in values])
         numbers.append([float(counts.get(name, 0)) for name in CUE_FEATURES] + [purpose, *shape])
     table = pd.DataFrame(np.array(numbers, dtype=float).reshape(len(docs), len(CUE_COLUMNS)), columns=CUE_COLUMNS)
-    table.insert(0, "text", texts)
+    table.insert(0, "text", passages)
     table.insert(0, "lemmas", lemmas)
     return table
 
 
 FEATURE_ATTRS = (LEMMA, IS_ALPHA, ORTH)
+CLAUSE_BREAK_IDS = frozenset(get_string_id(b) for b in CLAUSE_BREAKS)
 
 
-def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> tuple[float, ...]:
+def _lower_lemma(strings: StringStore, lemma: int) -> str:
+    """The lower-case text of the lemma `lemma` (a string id), remembered per lemma."""
+    found = _LOWER_LEMMAS.get(lemma)
+    if found is None:
+        if len(_LOWER_LEMMAS) >= WORD_CACHE:
+            _LOWER_LEMMAS.clear()
+        found = _LOWER_LEMMAS[lemma] = strings[lemma].lower()
+    return found
+
+
+_LOWER_LEMMAS: dict[int, str] = {}
+
+
+def _shape(doc: Doc | Span, spans: list[Span], orths: list[int]) -> tuple[float, ...]:
     """Where the actors stand (`SHAPE_COLUMNS` after has_purpose): with role words in one clause,
-    at the start (as subject), how many; and the passage's length."""
-    first = doc[0].i if len(doc) else 0
-    clause, clauses = 0, []
-    for word in words:
-        clause += word in CLAUSE_BREAKS
-        clauses.append(clause)
+    at the start (as subject), how many; and the passage's length (`orths`: its words' ids)."""
+    first = doc.start if isinstance(doc, Span) else 0
+    clauses = list(itertools.accumulate(int(orth in CLAUSE_BREAK_IDS) for orth in orths))
     actors = [s for s in spans if s.label_ == "core" or s.label_.startswith("sphere:")]
     roles = {clauses[s.start - first] for s in spans if s.label_ in ROLE_CUES}
     return (
@@ -146,7 +162,7 @@ def _shape(doc: Doc | Span, spans: list[Span], words: list[str]) -> tuple[float,
         float(any(clauses[a.start - first] in roles for a in actors)),
         float(any(a.start - first <= 3 for a in actors)),
         min(len(actors), 4) / 4,
-        min(len(doc), 60) / 60,
+        min(len(orths), 60) / 60,
     )
 
 
@@ -212,6 +228,8 @@ def featurize(featurizer: ColumnTransformer, x: pd.DataFrame) -> Any:
             continue
         if isinstance(transformer, HashingVectorizer) and _plain_char_wb(transformer):
             block = hash_char_ngrams(transformer, x[columns])
+        elif isinstance(transformer, HashingVectorizer) and _plain_word(transformer):
+            block = hash_word_ngrams(transformer, x[columns])
         else:
             block = transformer.transform(x[columns])
         blocks.append(block * weights[name] if name in weights else block)
@@ -229,6 +247,69 @@ def _plain_char_wb(hasher: HashingVectorizer) -> bool:
         and not hasher.alternate_sign
         and all(o is None for o in options)
     )
+
+
+def _plain_word(hasher: HashingVectorizer) -> bool:
+    """A binary hasher of lower-case word n-grams with nothing else to apply."""
+    options = (hasher.preprocessor, hasher.strip_accents, hasher.tokenizer, hasher.stop_words)
+    return (
+        hasher.analyzer == "word"
+        and hasher.binary
+        and hasher.lowercase
+        and hasher.input == "content"
+        and not hasher.alternate_sign
+        and all(o is None for o in options)
+        and re.compile(hasher.token_pattern).groups == 0
+    )
+
+
+def hash_word_ngrams(hasher: HashingVectorizer, texts: Iterable[str]) -> Any:
+    """`hasher.transform(texts)` for a binary lower-case word hasher (`_plain_word`).
+
+    Each distinct n-gram is hashed once, by the hasher's own FeatureHasher, and its column kept (up
+    to `GRAM_CACHE` n-grams, then the store starts again); an n-gram of several words is looked up
+    by its words, without joining them. scikit-learn joins and hashes every n-gram of every
+    passage in Python.
+    """
+    low, high = hasher.ngram_range
+    pattern = re.compile(hasher.token_pattern)
+    known = _HASHED_GRAMS.setdefault((hasher.n_features, hasher.token_pattern), {})
+    if len(known) > GRAM_CACHE:
+        known.clear()
+    rows = [_grams(pattern.findall(text.lower()), low, high) for text in texts]
+    new = list(dict.fromkeys(g for grams in rows for g in grams if g not in known))
+    if new:
+        hashed = FeatureHasher(
+            n_features=hasher.n_features, input_type="string", dtype=hasher.dtype, alternate_sign=False
+        ).transform([g if isinstance(g, str) else " ".join(g)] for g in new)
+        known.update(zip(new, hashed.indices.tolist()))
+    return _binary_rows([list(map(known.__getitem__, grams)) for grams in rows], hasher)
+
+
+def _grams(tokens: list[str], low: int, high: int) -> list[str | tuple[str, ...]]:
+    """The word n-grams of `tokens` from `low` to `high` words: a word as itself, several as a
+    tuple of them."""
+    grams: list[str | tuple[str, ...]] = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams += zip(*(tokens[k:] for k in range(n)))
+    return grams
+
+
+def _binary_rows(columns: list[list[int]], hasher: HashingVectorizer) -> Any:
+    """Rows with a 1 in each of their columns (a column named twice counts once), normalised as
+    the hasher normalises."""
+    indptr = np.cumsum([0, *map(len, columns)])
+    indices = np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int32, count=int(indptr[-1]))
+    x = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=hasher.dtype), indices, indptr), shape=(len(columns), hasher.n_features)
+    )
+    x.sum_duplicates()
+    x.data[:] = 1  # binary
+    return normalize(x, norm=hasher.norm, copy=False) if hasher.norm is not None else x
+
+
+_HASHED_GRAMS: dict[tuple[int, str], dict[str | tuple[str, ...], int]] = {}
+GRAM_CACHE = 1 << 15  # word n-grams, each a tuple and a column: a few MB at most
 
 
 def hash_char_ngrams(hasher: HashingVectorizer, texts: Iterable[str]) -> Any:
