@@ -11,12 +11,15 @@ bounds; it never decides alone (`nl_core_news_sm` scores advcl F 0.40).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
 from sbtext.codebook import Codebook, load_codebook
 from sbtext.tag.rules import cue_spans
+from sbtext.tag.tokens import lower_words
 
 PAGE_LABEL = re.compile(r"p\.?\d+")
 OPEN_QUOTES = {"(", "‘", "'", '"', "“"}
@@ -120,8 +123,10 @@ def find_purpose(doc: Doc | Span, rules: PurposeRules | None = None) -> Purpose 
 def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Purpose]:
     """Every marked purpose clause in the passage, in text order (a fallback pattern if none)."""
     r = rules or default_rules()
+    words = lower_words(doc)
+    if not _may_state_purpose(r, words):
+        return []
     tokens = list(doc)
-    words = [t.lower_ for t in tokens]
     offset = tokens[0].idx if tokens else 0
     found: list[Purpose] = []
     for i, token in enumerate(tokens):
@@ -146,6 +151,17 @@ def find_purposes(doc: Doc | Span, rules: PurposeRules | None = None) -> list[Pu
         _conditional(r, tokens, offset) or _modal_purpose(r, tokens, offset) or _effect_purpose(r, tokens, offset)
     )
     return [fallback] if fallback else []
+
+
+def _may_state_purpose(r: PurposeRules, words: list[str]) -> bool:
+    """Whether the words hold what any rule of `find_purposes` starts from: a marker, a condition
+    opening the passage, a modal or an effect verb. Without one the passage has no purpose clause,
+    and its tokens need not be made."""
+    return (
+        any(marker_at(r, words, i) for i in range(len(words)))
+        or bool(words and words[0] in r.condition_starts)
+        or any(w in r.modals or w in r.effect_verbs for w in words)
+    )
 
 
 def choose_purpose_clause(
@@ -313,14 +329,10 @@ def _effect_purpose(r: PurposeRules, tokens: list[Token], offset: int) -> Purpos
 def find_goal(doc: Doc | Span, rules: PurposeRules | None = None) -> Purpose | None:
     """A goal statement's goal phrase, when the passage opens like one."""
     r = rules or default_rules()
-    tokens = [
-        t
-        for t in doc
-        if t.text not in {"[", "]"}
-        and not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == doc[0].i)
-    ]
-    while tokens and (tokens[0].is_punct or tokens[0].text in {"…", "..."}):
-        tokens = tokens[1:]
+    head = _goal_tokens(doc, islice(doc, GOAL_HEAD))
+    if (len(head) >= GOAL_WORDS or len(doc) <= GOAL_HEAD) and not _may_open_goal(r, head[:GOAL_WORDS]):
+        return None
+    tokens = _goal_tokens(doc, doc)
     if not tokens:
         return None
     offset = doc[0].idx
@@ -333,6 +345,37 @@ def find_goal(doc: Doc | Span, rules: PurposeRules | None = None) -> Purpose | N
             if span:
                 return Purpose(span[0] - offset, span[1] - offset, " ".join(start), goal=True)
     return _goal_noun_opening(r, tokens, offset) or _purpose_fragment(r, tokens, offset)
+
+
+GOAL_HEAD = 24  # tokens looked at first: what opens a goal statement lies in its first words
+GOAL_WORDS = 8  # of them, the words `find_goal`'s rules read at the start
+
+
+def _goal_tokens(doc: Doc | Span, tokens: Iterable[Token]) -> list[Token]:
+    """The tokens a goal phrase is read from: without brackets or an opening quote mark, from the
+    first word (leading punctuation and dots skipped)."""
+    first = doc[0].i if len(doc) else 0
+    kept = [
+        t
+        for t in tokens
+        if t.text not in {"[", "]"}
+        and not (t.is_punct and t.text in {"‘", "'", "…", "(", ")", "“", '"'} and t.i == first)
+    ]
+    skip = 0
+    while skip < len(kept) and (kept[skip].is_punct or kept[skip].text in {"…", "..."}):
+        skip += 1
+    return kept[skip:]
+
+
+def _may_open_goal(r: PurposeRules, head: list[Token]) -> bool:
+    """Whether a passage whose first words are `head` can open as a goal statement: with a goal
+    opener, a goal noun or "om" (what `find_goal`'s rules start from)."""
+    words = tuple(t.lower_ for t in head)
+    return (
+        any(words[: len(start)] == start for start in r.goal_openers)
+        or any(w in r.goal_nouns for w in words)
+        or words[:1] == ("om",)
+    )
 
 
 def _line_end(r: PurposeRules, tokens: list[Token]) -> int:

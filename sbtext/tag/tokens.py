@@ -4,7 +4,7 @@ object per word (making those costs more than the rest of tagging a passage)."""
 from __future__ import annotations
 
 import numpy as np
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 
@@ -38,3 +38,20 @@ def doc_text(doc: Doc) -> str:
     return "".join(
         strings[orth] + " " if space else strings[orth] for orth, space in doc.to_array([ORTH, SPACY]).tolist()
     )
+
+
+def lower_words(item: Doc | Span) -> list[str]:
+    """The lower-case form of each token (`Token.lower_`), cut from its document's, which is made
+    once per document (for the last `KEPT_DOCS` documents asked about)."""
+    doc = item if isinstance(item, Doc) else item.doc
+    found = _LOWER_WORDS.get(id(doc))
+    if found is None or found[0] is not doc:
+        if len(_LOWER_WORDS) >= KEPT_DOCS:
+            _LOWER_WORDS.clear()
+        strings = doc.vocab.strings
+        found = _LOWER_WORDS[id(doc)] = (doc, [strings[lower] for lower in doc.to_array(LOWER).tolist()])
+    return found[1] if isinstance(item, Doc) else found[1][item.start : item.end]
+
+
+KEPT_DOCS = 16
+_LOWER_WORDS: dict[int, tuple[Doc, list[str]]] = {}  # by id of a document it keeps alive

@@ -129,7 +129,8 @@ def _table(long: pd.DataFrame, links: dict[str, str]) -> str:
     for source, group in long.groupby("source", sort=False):
         expectations = group[group["column"] == "verwachting"]
         purposes = group[group["column"] == "waartoe"]
-        own = {r.passage_id: r for r in purposes.itertuples() if r.passage_id in set(expectations["passage_id"])}
+        expected = set(expectations["passage_id"])
+        own = {r.passage_id: r for r in purposes.itertuples() if r.passage_id in expected}
         rows = [
             f"<tr><td>{_quote(r, links)}</td><td>{_quote(own[r.passage_id], links) if r.passage_id in own else ''}</td></tr>"
             for r in expectations.itertuples()
