@@ -58,7 +58,12 @@ MIN_END_WORDS = 3
 
 def frame(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
     """Rows as a DataFrame with the given columns first, in that order."""
-    df = pd.DataFrame(list(rows))
+    rows = list(rows)
+    if rows and set(rows[0]) == set(columns) and all(r.keys() == rows[0].keys() for r in rows):
+        # Every row has just these columns (a document's passages, say): built column by column,
+        # without pandas looking for the columns of each row.
+        return pd.DataFrame({c: [r[c] for r in rows] for c in columns})
+    df = pd.DataFrame(rows)
     for column in columns:
         if column not in df.columns:
             df[column] = pd.Series(dtype="object")

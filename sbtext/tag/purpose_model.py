@@ -214,7 +214,7 @@ Columns = tuple[list[tuple[int, int]], list[str], list[int]]
 
 def _token_columns(doc: Doc | Span) -> Columns:
     """Per token: its (form, lemma) hashes, its text and its offset in the passage."""
-    rows = token_array(doc, COLUMNS, {}).tolist()
+    rows = token_array(doc, COLUMNS).tolist()
     strings = doc.vocab.strings
     offset = rows[0][2] if rows else 0
     return [(o, lemma) for o, lemma, _ in rows], [strings[o] for o, _, _ in rows], [i - offset for _, _, i in rows]
