@@ -119,3 +119,22 @@ def test_a_codebook_written_before_the_later_lists_borrows_them(tmp_path):
     older = load_codebook(_custom(tmp_path, drop)).purpose_clauses()
     default = load_codebook(None).purpose_clauses()
     assert {k: older[k] for k in OPTIONAL_PURPOSE_WORD_LISTS} == {k: default[k] for k in OPTIONAL_PURPOSE_WORD_LISTS}
+
+
+def test_the_quick_checks_change_no_cut(tagger, letter_spans, monkeypatch):
+    """`find_purposes` and `find_goal` look first whether a passage can hold what their rules
+    start from; on every passage of a real letter (and a few made to start like a goal or a
+    condition) they cut what they cut when they look at every passage whole."""
+    from sbtext.tag import purpose
+
+    made = tagger.nlp(
+        "[Doel] Het doel van de aanpak is dat buren elkaar helpen. Om de zorg ook later te kunnen garanderen. "
+        "Als inwoners elkaar kennen, dan voelen zij zich veiliger. De inzet kan de druk op de zorg verminderen."
+    )
+    passages = [*letter_spans, *made.sents, made[:]]
+    quick = [(purpose.find_purposes(p), purpose.find_goal(p)) for p in passages]
+    monkeypatch.setattr(purpose, "_may_state_purpose", lambda r, words: True)
+    monkeypatch.setattr(purpose, "_may_open_goal", lambda r, head: True)
+    whole = [(purpose.find_purposes(p), purpose.find_goal(p)) for p in passages]
+    assert quick == whole
+    assert sum(bool(cuts) for cuts, _ in quick) > 10 and sum(goal is not None for _, goal in quick) > 3

@@ -25,3 +25,29 @@ def test_a_spans_text_and_arrays_are_spacys(tagger, start, end):
     span = doc[start:end]
     assert passage_text(span, {}) == span.text
     assert token_array(span, (ORTH, LEMMA), {}).tolist() == [[t.orth, t.lemma] for t in span]
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 0), (0, 1), (1, 4), (2, 9), (0, 9)])
+def test_kept_arrays_and_words_are_spacys(tagger, start, end):
+    """Without a caller's store, a span's rows and lower-case words come from its document's,
+    made once; a second document alike in text is not taken for the first."""
+    from spacy.attrs import LOWER, ORTH
+
+    from sbtext.tag.tokens import lower_words, token_array
+
+    text = "Vrijwilligers in de wijk  helpen Ouderen, zodat zij thuis blijven."
+    for doc in (tagger.nlp(text), tagger.nlp(text.upper())):
+        span = doc[start:end]
+        for _ in range(2):  # made, then kept
+            assert token_array(span, (ORTH, LOWER)).tolist() == [[t.orth, t.lower] for t in span]
+            assert lower_words(span) == [t.lower_ for t in span]
+        assert lower_words(doc) == [t.lower_ for t in doc]
+
+
+def test_kept_documents_are_bounded(tagger):
+    from sbtext.tag import tokens
+
+    docs = [tagger.nlp(f"Buurthuis nummer {k} is open.") for k in range(tokens.KEPT_DOCS * 2)]
+    for doc in docs:
+        assert tokens.lower_words(doc[1:3]) == ["nummer", doc[2].lower_]
+    assert len(tokens._KEPT) <= tokens.KEPT_DOCS

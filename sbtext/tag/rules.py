@@ -281,7 +281,7 @@ def cue_spans_of(items: Sequence[Doc | Span]) -> list[list[Span]]:
     for item in items:
         whole = item if isinstance(item, Doc) else item.doc
         if id(whole) not in by_doc:
-            spans = sorted(whole.spans.get(SPANS_KEY, []), key=lambda s: (s.start, s.end))
+            spans = list(whole.spans.get(SPANS_KEY, []))  # in text order, as the ruler wrote them
             by_doc[id(whole)] = (spans, [s.start for s in spans])
         spans, starts = by_doc[id(whole)]
         if isinstance(item, Doc):
