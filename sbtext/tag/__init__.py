@@ -125,21 +125,30 @@ class Tagger:
         keys = [_passage_key(item, found, arrays) for item, found in zip(items, cues)]
         first: dict[tuple[Any, ...], int] = {}
         unique = [i for i, key in enumerate(keys) if first.setdefault(key, i) == i]
-        labels = [
-            label
-            for k in range(0, len(unique), SCORE_BATCH)
-            for label in self.tag_docs(
-                [items[i] for i in unique[k : k + SCORE_BATCH]], cues=[cues[i] for i in unique[k : k + SCORE_BATCH]]
+        labels = []
+        for k in range(0, len(unique), SCORE_BATCH):
+            batch = unique[k : k + SCORE_BATCH]
+            labels += self.tag_docs(
+                [items[i] for i in batch], cues=[cues[i] for i in batch], cue_rows=[keys[i][1] for i in batch]
             )
-        ]
         by_key = dict(zip((keys[i] for i in unique), labels))
         return [by_key[key] for key in keys]
 
-    def tag_docs(self, docs: Sequence[Doc | Span], *, cues: list[list[Span]] | None = None) -> list[Label]:
-        """Label passages processed by this pipeline, each decision taken only where it counts."""
+    def tag_docs(
+        self,
+        docs: Sequence[Doc | Span],
+        *,
+        cues: list[list[Span]] | None = None,
+        cue_rows: Sequence[tuple[CueRow, ...]] | None = None,
+    ) -> list[Label]:
+        """Label passages processed by this pipeline, each decision taken only where it counts
+        (`cues`: each passage's cue spans, and `cue_rows` the same as `_passage_key` reads them,
+        when the caller has them)."""
         cues = cue_spans_of(docs) if cues is None else cues
         texts: dict[int, str] = {}  # each paragraph's text, cut once for its passages
         passages = [_Passage.of(doc, found, self.rules, passage_text(doc, texts)) for doc, found in zip(docs, cues)]
+        for p, rows in zip(passages, cue_rows or ()):
+            p.cue_rows = rows
         m = self.models
         x = None
         if m.featurizer:
@@ -241,6 +250,7 @@ class _Passage:
     spheres: tuple[str, ...] = ()
     chosen: Purpose | None = None
     category: str = ""
+    cue_rows: tuple[CueRow, ...] | None = None  # the cues as `_passage_key` read them
 
     @classmethod
     def of(cls, doc: Doc | Span, cues: list[Span], rules: PurposeRules, text: str) -> _Passage:
@@ -265,8 +275,8 @@ class _Passage:
         return span or self.purpose_text
 
     def label(self) -> Label:
-        offset = self.doc.start_char if isinstance(self.doc, Span) else 0
-        cues = tuple(_cue(s, s.start_char - offset, s.end_char - offset, self.text) for s in self.cues)
+        rows = self.cue_rows if self.cue_rows is not None else cue_rows(self.doc, self.cues)
+        cues = tuple(Cue(label, rule, self.text[start:end], start, end) for start, end, label, _, rule in rows)
         chosen, purpose = self.chosen, self.purpose_text
         if chosen:
             cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
@@ -285,12 +295,6 @@ class _Passage:
             goal_statement=self.is_goal,
             cues=cues,
         )
-
-
-def _cue(span: Span, start: int, end: int, text: str) -> Cue:
-    """A cue found as `span`, at `start:end` of its passage's `text` (cut from it: `Span.text`
-    makes a Token object per word)."""
-    return Cue(span.label_, span.id_, text[start:end], start, end)
 
 
 def _chosen(is_expectation: bool, is_goal: bool, purpose: Purpose | None, goal: Purpose | None) -> Purpose | None:
@@ -365,6 +369,15 @@ def _passage_key(item: Doc | Span, cues: list[Span], arrays: dict[int, np.ndarra
     """Everything a passage's label is computed from: its tokens with their attributes (text,
     trailing space, lemma, tags, dependency, head offset, sentence start: rows of an array, not a
     Token object per word; `arrays` holds them by document), and its cues relative to its start."""
+    return token_array(item, KEY_ATTRS, arrays).tobytes(), cue_rows(item, cues)
+
+
+CueRow = tuple[int, int, str, str, str]
+"""A cue as (start, end, label, knowledge-base id, rule), offsets in its passage."""
+
+
+def cue_rows(item: Doc | Span, cues: list[Span]) -> tuple[CueRow, ...]:
+    """The cue spans of the passage `item` as rows (a passage's cues are read once: each
+    attribute of a Span is a lookup)."""
     start = item.start_char if isinstance(item, Span) else 0
-    tokens = token_array(item, KEY_ATTRS, arrays).tobytes()
-    return tokens, tuple((c.start_char - start, c.end_char - start, c.label_, c.kb_id_, c.id_) for c in cues)
+    return tuple((c.start_char - start, c.end_char - start, c.label_, c.kb_id_, c.id_) for c in cues)
