@@ -210,3 +210,19 @@ def test_distances_fall_in_the_buckets_of_marker_reach(distance, bucket):
         f"from_start:{bucket}",
         "to_end:<=1",
     ]
+
+
+@pytest.mark.parametrize("n_words", [1, 2, 3, 5, 40])
+def test_neighbours_and_positions_reach_the_passages_edges(tagger, n_words):
+    """Each token reads its two neighbours on either side, or the passage's edge beyond its ends,
+    and its distance from both ends, in buckets up to "far"."""
+    from sbtext.tag.purpose_model import _bucket, token_features
+
+    doc = tagger.nlp(" ".join(["buren"] * n_words))
+    items = token_features(doc, tagger.rules, goal=False)
+    for k, item in enumerate(items):
+        for d in (-2, -1, 1, 2):
+            assert (f"{d}:edge" in item) == (not 0 <= k + d < n_words)
+            assert (f"{d}:lower:buren" in item) == (0 <= k + d < n_words)
+        assert ("first" in item, "last" in item) == (k == 0, k == n_words - 1)
+        assert f"from_start:{_bucket(k)}" in item and f"to_end:{_bucket(n_words - 1 - k)}" in item

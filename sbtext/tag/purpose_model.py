@@ -170,13 +170,22 @@ def _items(
     rule_tags = _rule_tags(doc, idx, rules, cues, cut)
     head = ["bias", "goal"] if goal else ["bias"]
     n, out = len(texts), []
+    # Each word's neighbour attributes at each distance, with the passage's edges beyond its ends.
+    near = {d: [EDGES[d]] * max(-d, 0) + [w.near[d] for w in words] + [EDGES[d]] * max(d, 0) for d in (-2, -1, 1, 2)}
     for k, (marker, distance, clauses) in enumerate(_marker_context(rules, texts, [w.lower for w in words])):
-        item = head + words[k].own
-        for d in (-2, -1, 1, 2):
-            item += words[k + d].near[d] if 0 <= k + d < n else EDGES[d]
         tag = rule_tags[k]
-        item += [_RULE[tag], _RULE_PREV[rule_tags[k - 1] if k else "^"], _RULE_GOAL[tag, goal]]
-        item += _position(k, n)
+        item = [
+            *head,
+            *words[k].own,
+            *near[-2][k],
+            *near[-1][k],
+            *near[1][k + 1],
+            *near[2][k + 2],
+            _RULE[tag],
+            _RULE_PREV[rule_tags[k - 1] if k else "^"],
+            _RULE_GOAL[tag, goal],
+            *_position(k, n),
+        ]
         if marker:
             item += [f"marker:{marker}", f"marker_reach:{_bucket(distance)}", f"marker_goal:{marker}|{goal}"]
             item += ["marker_clauses"] * min(clauses, 2)  # a count: the name as often
@@ -282,8 +291,16 @@ def _shape(text: str) -> str:
 
 def _position(k: int, n: int) -> list[str]:
     """Whether token `k` of `n` opens or closes the passage, and its distance from either end."""
-    ends = ["first"] * (k == 0) + ["last"] * (k == n - 1)
-    return [*ends, _FROM_START[_bucket(k)], _TO_END[_bucket(n - 1 - k)]]
+    near = MARKER_REACH[-1] + 1  # beyond it every distance is "far"
+    key = (k == 0, k == n - 1, min(k, near), min(n - 1 - k, near))
+    found = _POSITIONS.get(key)
+    if found is None:
+        ends = ["first"] * (k == 0) + ["last"] * (k == n - 1)
+        found = _POSITIONS[key] = [*ends, _FROM_START[_bucket(k)], _TO_END[_bucket(n - 1 - k)]]
+    return found
+
+
+_POSITIONS: dict[tuple[bool, bool, int, int], list[str]] = {}  # a few hundred at most
 
 
 def _bucket(distance: int) -> str:
