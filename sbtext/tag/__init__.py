@@ -276,7 +276,10 @@ class _Passage:
 
     def label(self) -> Label:
         rows = self.cue_rows if self.cue_rows is not None else cue_rows(self.doc, self.cues)
-        cues = tuple(Cue(label, rule, self.text[start:end], start, end) for start, end, label, _, rule in rows)
+        strings = self.doc.vocab.strings
+        cues = tuple(
+            Cue(strings[label], strings[rule], self.text[start:end], start, end) for start, end, label, _, rule in rows
+        )
         chosen, purpose = self.chosen, self.purpose_text
         if chosen:
             cues += (Cue("purpose", chosen.marker, purpose, chosen.start, chosen.end),)
@@ -372,12 +375,13 @@ def _passage_key(item: Doc | Span, cues: list[Span], arrays: dict[int, np.ndarra
     return token_array(item, KEY_ATTRS, arrays).tobytes(), cue_rows(item, cues)
 
 
-CueRow = tuple[int, int, str, str, str]
-"""A cue as (start, end, label, knowledge-base id, rule), offsets in its passage."""
+CueRow = tuple[int, int, int, int, int]
+"""A cue as (start, end, label, knowledge-base id, rule), offsets in its passage, the three names
+as string ids."""
 
 
 def cue_rows(item: Doc | Span, cues: list[Span]) -> tuple[CueRow, ...]:
     """The cue spans of the passage `item` as rows (a passage's cues are read once: each
-    attribute of a Span is a lookup)."""
+    attribute of a Span is a lookup, and a name's text another)."""
     start = item.start_char if isinstance(item, Span) else 0
-    return tuple((c.start_char - start, c.end_char - start, c.label_, c.kb_id_, c.id_) for c in cues)
+    return tuple((c.start_char - start, c.end_char - start, c.label, c.kb_id, c.id) for c in cues)

@@ -91,7 +91,9 @@ class CueRuler:
         found = {(start, end, strings[match_id]) for matcher in matchers for match_id, start, end in matcher(doc)}
         found.update((start, end, key) for key, start, end in self.by_pattern(doc))
         lowers = doc.to_array(LOWER).tolist()
-        found.update((i, i + 1, key) for i, lower in enumerate(lowers) for key in self.wildcards(lower, strings))
+        hits = {lower: keys for lower in set(lowers) if (keys := self.wildcards(lower, strings))}
+        if hits:
+            found.update((i, i + 1, key) for i, lower in enumerate(lowers) if lower in hits for key in hits[lower])
         cues = [(start, end, *key.split(KEY_SEPARATOR, 1)) for start, end, key in sorted(found)]
         doc.spans[self.spans_key] = [
             Span(doc, start, end, label=label, span_id=term) for start, end, label, term in without_other_senses(cues)
