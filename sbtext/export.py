@@ -24,7 +24,7 @@ import pandas as pd
 from sbtext.errors import SbtextWarning, Warnings
 from sbtext.outdir import check_out_dir
 from sbtext.xlsx import EXCEL_CELL as EXCEL_CELL
-from sbtext.xlsx import Workbook, Worksheet, fit_text
+from sbtext.xlsx import SHEET_TITLE, Workbook, Worksheet, fit_text
 
 
 @contextmanager
@@ -279,7 +279,7 @@ class SheetStream:
         self.widths: list[int] = []
         self.waiting: list[pd.DataFrame] = []
         self.titles: list[str] = []
-        self.sheet: Worksheet = self._open_sheet()
+        self.sheet = self._open_sheet()
 
     @property
     def n(self) -> int:
@@ -319,9 +319,8 @@ class SheetStream:
 
     def _open_sheet(self) -> Worksheet:
         suffix = f" ({len(self.titles) + 1})" if self.titles else ""
-        self.titles.append(self.name[: 31 - len(suffix)] + suffix)
-        self.sheet = self.book.book.add_sheet(self.titles[-1])
-        return self.sheet
+        self.titles.append(self.name[: SHEET_TITLE - len(suffix)] + suffix)
+        return self.book.book.add_sheet(self.titles[-1])
 
     def _header(self) -> None:
         self.sheet.set_widths(self.widths)
@@ -337,7 +336,7 @@ class SheetStream:
             if (row := next(rows, None)) is None:
                 return
             self.sheet.filter()
-            self._open_sheet()
+            self.sheet = self._open_sheet()
             self._header()
             rows = itertools.chain([row], rows)
 

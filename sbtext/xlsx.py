@@ -243,8 +243,8 @@ class Worksheet:
             value = value.item()
         if isinstance(value, bool):
             return f'{start}" t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, int | float):
-            return start + _number(value)
+        if isinstance(value, int | float):  # a subclass written as the plain number it is
+            return start + _number(int(value) if isinstance(value, int) else float(value))
         text = self.book.fit(str(value))
         return _text_cell(f'{start}" s="{WRAP}"', xml_text(text)) if text else ""
 
@@ -312,6 +312,7 @@ class Workbook:
         >>> book = Workbook(Path("x.xlsx"))  # doctest: +SKIP
         >>> sheet = book.add_sheet("tabel")  # doctest: +SKIP
         >>> sheet.write_header(["naam", "aantal"]); sheet.write_rows([("buren", 3)])  # doctest: +SKIP
+        >>> sheet.filter()  # doctest: +SKIP
         >>> book.close()  # doctest: +SKIP
     """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import tracemalloc
 import zipfile
@@ -19,6 +20,11 @@ from sbtext.export import CUT_MARKER, XlsxStream, write_xlsx
 from sbtext.xlsx import EXCEL_CELL, Workbook, column_letters, excel_width, fit_text, utf16_len, xml_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class Decision(enum.IntEnum):
+    YES = 1
+
 
 # (written, read back by openpyxl)
 VALUES = [
@@ -54,6 +60,7 @@ VALUES = [
     (np.int64(12), 12),
     (np.float32(0.5), 0.5),
     (np.bool_(True), True),
+    (Decision.YES, 1),
     (pd.Timestamp("2024-03-01"), "2024-03-01 00:00:00"),
 ]
 
