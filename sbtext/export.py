@@ -7,8 +7,8 @@ the Excel variant (`--excel-csv`) adds a BOM and uses semicolons, as Dutch Excel
 
 from __future__ import annotations
 
-import contextlib
 import html
+import itertools
 import json
 import os
 import re
@@ -16,15 +16,15 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
 from sbtext.errors import SbtextWarning, Warnings
 from sbtext.outdir import check_out_dir
+from sbtext.xlsx import EXCEL_CELL as EXCEL_CELL
+from sbtext.xlsx import SHEET_TITLE, Workbook, Worksheet, fit_text
 
 
 @contextmanager
@@ -117,8 +117,6 @@ def write_json(data: Any, path: Path) -> None:
 
 EXCEL_ROWS = 1_048_576
 """Rows on an Excel sheet, the header included."""
-EXCEL_CELL = 32_767
-"""Characters an Excel cell holds."""
 CUT_MARKER = " [… ingekort: volledige tekst in de CSV]"
 
 
@@ -188,9 +186,7 @@ class CellCutWarning(UserWarning):
 
 def excel_text(value: str) -> tuple[str, bool]:
     """A text that fits an Excel cell, with a visible marker where it was cut; and whether it was."""
-    if len(value) <= EXCEL_CELL:
-        return value, False
-    return value[: EXCEL_CELL - len(CUT_MARKER)] + CUT_MARKER, True
+    return fit_text(value, CUT_MARKER)
 
 
 def write_xlsx(
@@ -226,31 +222,28 @@ class XlsxStream:
     """A workbook written table by table and row by row, with wrapped text, fitted widths and a
     frozen header on every sheet.
 
-    Written by XlsxWriter in its constant-memory mode: each sheet's rows go to a file of their
-    own as they come, so a corpus of hundreds of thousands of passages streams into the workbook
-    instead of being built in memory first (at less than half the time per cell of openpyxl's
-    write-only mode), and the sheets can be filled in any order. They stand in the order they
+    Written by `sbtext.xlsx`: each sheet's rows go to a file of their own as they come, so a
+    corpus of hundreds of thousands of passages streams into the workbook instead of being built
+    in memory first, and the sheets can be filled in any order. They stand in the order they
     were opened (`sheet`); a table longer than a sheet holds (`max_rows`, the header included)
     goes on over "name (2)", "name (3)", ... opened when needed, so a table that may grow that
     long comes last. `close` writes the file; a run that fails calls `discard` instead.
 
-    `tmpdir` is where XlsxWriter keeps the rows until then (the system's temporary folder when
-    None).
+    `tmpdir` is where the rows wait until then (the system's temporary folder when None).
     """
 
     def __init__(self, path: Path, *, max_rows: int = EXCEL_ROWS, tmpdir: Path | None = None) -> None:
-        # Cells hold text as text: no formulas, links or numbers guessed from strings.
-        options: dict[str, Any] = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        if tmpdir is not None:
-            options["tmpdir"] = str(tmpdir)
-        self.book = xlsxwriter.Workbook(str(path), options)
-        self.styles = _Styles(
-            self.book.add_format({"text_wrap": True, "valign": "top"}), self.book.add_format({"bold": True})
-        )
+        if max_rows < 2:
+            raise ValueError(f"a sheet holds its header and at least one row; max_rows={max_rows!r} is too few")
+        self.book = Workbook(path, tmpdir=tmpdir, marker=CUT_MARKER)
         self.max_rows = max_rows
         self.sheets: dict[str, SheetStream] = {}
-        self.cut = 0  # text cells cut to fit
         self.closed = False
+
+    @property
+    def cut(self) -> int:
+        """Text cells cut to fit so far."""
+        return self.book.cut
 
     def sheet(self, name: str) -> SheetStream:
         """Open the sheet (or sheets) of the table `name`, after those opened before."""
@@ -266,12 +259,10 @@ class XlsxStream:
         return names
 
     def discard(self) -> None:
-        """Let go of a workbook that will not be finished: XlsxWriter closes the files of its rows
-        only by writing the workbook, which the caller then removes."""
+        """Let go of a workbook that will not be finished (its rows' files), writing nothing."""
         if not self.closed:
             self.closed = True
-            with contextlib.suppress(Exception):
-                self.book.close()
+            self.book.discard()
 
 
 WIDTH_ROWS = 500
@@ -288,9 +279,12 @@ class SheetStream:
         self.widths: list[int] = []
         self.waiting: list[pd.DataFrame] = []
         self.titles: list[str] = []
-        self.sheet: Any = None
-        self.n = 0  # rows on the current sheet, the header included
-        self._open_sheet()
+        self.sheet = self._open_sheet()
+
+    @property
+    def n(self) -> int:
+        """Rows on the current sheet, the header included."""
+        return self.sheet.n
 
     def write_table(self, table: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
         """Write a whole table, or its chunks in turn."""
@@ -312,7 +306,7 @@ class SheetStream:
         if not self.columns and self.waiting:
             self._start()
         if self.columns:
-            self.sheet.autofilter(0, 0, self.n - 1, max(len(self.columns) - 1, 0))
+            self.sheet.filter()
         return self.titles
 
     def _start(self) -> None:
@@ -323,65 +317,48 @@ class SheetStream:
             self._write_rows(df)
         self.waiting = []
 
-    def _open_sheet(self) -> None:
+    def _open_sheet(self) -> Worksheet:
         suffix = f" ({len(self.titles) + 1})" if self.titles else ""
-        self.titles.append(self.name[: 31 - len(suffix)] + suffix)
-        self.sheet = self.book.book.add_worksheet(self.titles[-1])
-        self.sheet.freeze_panes(1, 0)
-        self.n = 0
+        self.titles.append(self.name[: SHEET_TITLE - len(suffix)] + suffix)
+        return self.book.book.add_sheet(self.titles[-1])
 
     def _header(self) -> None:
-        for i, width in enumerate(self.widths):
-            self.sheet.set_column(i, i, width)
-        self.sheet.write_row(0, 0, self.columns, self.book.styles.header)
-        self.n = 1
+        self.sheet.set_widths(self.widths)
+        self.sheet.write_header(self.columns)
 
     def _write_rows(self, df: pd.DataFrame) -> None:
-        sheet, wrap, book = self.sheet, self.book.styles.wrap, self.book
-        for row in _rows(df):
-            if self.n == book.max_rows:
-                sheet.autofilter(0, 0, self.n - 1, max(len(self.columns) - 1, 0))
-                self._open_sheet()
-                self._header()
-                sheet = self.sheet
-            n = self.n
-            self.n += 1
-            for k, value in enumerate(map(_excel_value, row)):
-                if isinstance(value, str):
-                    if value:  # an empty text stays an empty cell
-                        value, was_cut = excel_text(value)
-                        book.cut += was_cut
-                        sheet.write_string(n, k, value, wrap)  # only text wraps
-                elif isinstance(value, bool):
-                    sheet.write_boolean(n, k, value)
-                elif isinstance(value, int | float):
-                    sheet.write_number(n, k, value)
-                elif value is not None:
-                    sheet.write_string(n, k, str(value), wrap)
-
-
-@dataclass(frozen=True)
-class _Styles:
-    wrap: Any
-    header: Any
+        rows = _rows(df)
+        while True:
+            room = self.book.max_rows - self.sheet.n
+            self.sheet.write_rows(itertools.islice(rows, room))
+            if self.sheet.n < self.book.max_rows:
+                return
+            if (row := next(rows, None)) is None:
+                return
+            self.sheet.filter()
+            self.sheet = self._open_sheet()
+            self._header()
+            rows = itertools.chain([row], rows)
 
 
 ROWS_AT_ONCE = 1_000
 
 
 def _rows(df: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
-    """The rows as tuples, made column by column (iterating rows of Arrow-backed text is slow) for
-    `ROWS_AT_ONCE` rows at a time (so a large table is not held twice)."""
+    """The rows as tuples of plain Python values, missing ones as None, made column by column
+    (iterating rows of Arrow-backed text is slow) for `ROWS_AT_ONCE` rows at a time (so a large
+    table is not held twice)."""
     for start in range(0, len(df), ROWS_AT_ONCE):
         part = df.iloc[start : start + ROWS_AT_ONCE]
-        yield from zip(*(part[c].tolist() for c in part.columns))
+        yield from zip(*(_values(part[c]) for c in part.columns))
 
 
-def _excel_value(value: Any) -> Any:
-    """Values as Excel takes them: missing as empty, NumPy scalars as Python ones."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _values(column: pd.Series) -> list[Any]:
+    """A column's values as Python values, a missing one (None, NaN, NA, NaT) as None."""
+    values = column.tolist()
+    if column.hasnans:
+        return [None if missing else v for v, missing in zip(values, column.isna().tolist())]
+    return values
 
 
 def _widths(df: pd.DataFrame) -> list[int]:
