@@ -168,7 +168,7 @@ class RunWriter:
 
     def _workbook(self) -> RunWorkbook:
         """The workbook, written to a temporary file that the end of the run renames into place;
-        XlsxWriter keeps each sheet's rows in a folder of the run until then."""
+        each sheet's rows wait in a file in a folder of the run until then."""
         path = self._stack.enter_context(atomic_path(self.out / WORKBOOK))
         rows = Path(tempfile.mkdtemp(prefix=".xlsx.", dir=self.out))
         self._stack.callback(shutil.rmtree, rows, ignore_errors=True)
