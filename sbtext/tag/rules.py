@@ -147,10 +147,12 @@ class PatternMatcher:
         self.other: list[tuple[str, list[dict[str, Any]]]] = []  # opening with a regex or any token
         self.openers: dict[tuple[int, int], list[tuple[str, list[dict[str, Any]]]]] = {}
         self.needed: dict[int, tuple[frozenset[int], ...]] = {}  # by id of a pattern held here
+        self.compiled: dict[int, tuple[_Element, ...]] = {}  # the same
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
             self.needed[id(pattern)] = needed_words(pattern)
+            self.compiled[id(pattern)] = tuple(map(_compiled, pattern))
             first = pattern[0]
             values = first.get("LEMMA", first.get("LOWER"))
             table = self.by_lemma if "LEMMA" in first else self.by_lower
@@ -182,7 +184,7 @@ class PatternMatcher:
                 # Most patterns open at common words: one whose paragraph lacks a word it needs
                 # is not tried.
                 if all(not words.isdisjoint(needed) for needed in self.needed[id(pattern)]):
-                    for end in _reach(pattern, 0, doc, i):
+                    for end in _reach_rows(self.compiled[id(pattern)], 0, rows, i, doc.vocab.strings):
                         yield key, i, end
 
     def _openers(self, lemma: str, lower: str) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -217,18 +219,53 @@ class _Forms:
         self.lemma_, self.lower_ = lemma, lower
 
 
-def _reach(pattern: list[dict[str, Any]], p: int, tokens: Doc, i: int) -> Iterator[int]:
-    """Every token index at which `pattern[p:]`, started at token `i`, can end."""
+_Check = tuple[int, frozenset[int] | None, re.Pattern[str] | None]
+_Element = tuple[int, int, tuple[_Check, ...]]
+"""A pattern element as `_reach_rows` reads it: a gap (its least and most tokens, no checks), or
+one token (-1, -1) and its checks: the column (0 lemma, 1 lower-case form) and the string ids it
+accepts, or the regular expression its text must match."""
+
+
+def _compiled(element: dict[str, Any]) -> _Element:
+    if "OP" in element:
+        low, high = (int(n) for n in element["OP"].strip("{}").split(","))
+        return low, high, ()
+    checks: list[_Check] = []
+    for attr, value in element.items():
+        column = 0 if attr == "LEMMA" else 1
+        if isinstance(value, str):
+            checks.append((column, frozenset([get_string_id(value)]), None))
+        elif "IN" in value:
+            checks.append((column, frozenset(map(get_string_id, value["IN"])), None))
+        else:
+            checks.append((column, None, _regex(value["REGEX"])))
+    return -1, -1, tuple(checks)
+
+
+def _reach_rows(pattern: tuple[_Element, ...], p: int, rows: list[list[int]], i: int, strings: Any) -> Iterator[int]:
+    """Every token index at which `pattern[p:]`, started at token `i`, can end; the tokens as
+    their (lemma, lower-case form) string ids (no Token object; a string is looked up only for a
+    regular expression)."""
     if p == len(pattern):
         yield i
         return
-    element = pattern[p]
-    if "OP" in element:
-        low, high = (int(n) for n in element["OP"].strip("{}").split(","))
-        for skip in range(low, min(high, len(tokens) - i) + 1):
-            yield from _reach(pattern, p + 1, tokens, i + skip)
-    elif i < len(tokens) and _fits(element, tokens[i]):
-        yield from _reach(pattern, p + 1, tokens, i + 1)
+    low, high, checks = pattern[p]
+    if low >= 0:
+        for skip in range(low, min(high, len(rows) - i) + 1):
+            yield from _reach_rows(pattern, p + 1, rows, i + skip, strings)
+    elif i < len(rows) and _fits_row(checks, rows[i], strings):
+        yield from _reach_rows(pattern, p + 1, rows, i + 1, strings)
+
+
+def _fits_row(checks: tuple[_Check, ...], row: list[int], strings: Any) -> bool:
+    for column, ids, regex in checks:
+        value = row[column]
+        if ids is not None:
+            if value not in ids:
+                return False
+        elif regex is not None and not regex.search(strings[value]):
+            return False
+    return True
 
 
 def _fits(element: dict[str, Any], token: Any) -> bool:
