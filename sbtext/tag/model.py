@@ -226,9 +226,9 @@ def featurize(featurizer: ColumnTransformer, x: pd.DataFrame) -> Any:
             if transformer != "drop":
                 return featurizer.transform(x)
             continue
-        if isinstance(transformer, HashingVectorizer) and _plain_char_wb(transformer):
+        if isinstance(transformer, HashingVectorizer) and _plain(transformer, "char_wb"):
             block = hash_char_ngrams(transformer, x[columns])
-        elif isinstance(transformer, HashingVectorizer) and _plain_word(transformer):
+        elif isinstance(transformer, HashingVectorizer) and _plain(transformer, "word"):
             block = hash_word_ngrams(transformer, x[columns])
         else:
             block = transformer.transform(x[columns])
@@ -236,35 +236,23 @@ def featurize(featurizer: ColumnTransformer, x: pd.DataFrame) -> Any:
     return sparse.hstack(blocks).tocsr()
 
 
-def _plain_char_wb(hasher: HashingVectorizer) -> bool:
-    """A binary hasher of lower-case `char_wb` n-grams with nothing else to apply."""
+def _plain(hasher: HashingVectorizer, analyzer: str) -> bool:
+    """A binary hasher of lower-case `analyzer` n-grams with nothing else to apply (for words, a
+    token pattern without groups, whose matches are the words)."""
     options = (hasher.preprocessor, hasher.strip_accents, hasher.tokenizer, hasher.stop_words)
     return (
-        hasher.analyzer == "char_wb"
+        hasher.analyzer == analyzer
         and hasher.binary
         and hasher.lowercase
         and hasher.input == "content"
         and not hasher.alternate_sign
         and all(o is None for o in options)
-    )
-
-
-def _plain_word(hasher: HashingVectorizer) -> bool:
-    """A binary hasher of lower-case word n-grams with nothing else to apply."""
-    options = (hasher.preprocessor, hasher.strip_accents, hasher.tokenizer, hasher.stop_words)
-    return (
-        hasher.analyzer == "word"
-        and hasher.binary
-        and hasher.lowercase
-        and hasher.input == "content"
-        and not hasher.alternate_sign
-        and all(o is None for o in options)
-        and re.compile(hasher.token_pattern).groups == 0
+        and (analyzer != "word" or re.compile(hasher.token_pattern).groups == 0)
     )
 
 
 def hash_word_ngrams(hasher: HashingVectorizer, texts: Iterable[str]) -> Any:
-    """`hasher.transform(texts)` for a binary lower-case word hasher (`_plain_word`).
+    """`hasher.transform(texts)` for a binary lower-case word hasher (`_plain`).
 
     Each distinct n-gram is hashed once, by the hasher's own FeatureHasher, and its column kept (up
     to `GRAM_CACHE` n-grams, then the store starts again); an n-gram of several words is looked up
@@ -313,7 +301,7 @@ GRAM_CACHE = 1 << 15  # word n-grams, each a tuple and a column: a few MB at mos
 
 
 def hash_char_ngrams(hasher: HashingVectorizer, texts: Iterable[str]) -> Any:
-    """`hasher.transform(texts)` for a binary lower-case `char_wb` hasher (`_plain_char_wb`).
+    """`hasher.transform(texts)` for a binary lower-case `char_wb` hasher (`_plain`).
 
     A passage's binary n-gram columns are the union of its words' columns, and words recur from
     passage to passage: each new word's n-grams are hashed once, by the hasher's own
