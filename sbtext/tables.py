@@ -54,6 +54,7 @@ FRAMING_ORDER = list(FRAMING_CLASSES)
 GOAL_PREFIX = "doel: "  # a goal statement of the document in the "Waartoe" column
 NO_PURPOSE = "–"  # beside an expectation that states no end of its own
 MIN_END_WORDS = 3
+PART_SOURCES = 100  # sources whose table rows become a frame at a time (`TableBuilder.tables`)
 
 
 def frame(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -198,21 +199,29 @@ class TableBuilder:
         """Every table by file name, in the workbook's order (`sbtext.labels.SHEETS`: the expectation
         table first, the passages last); `passages` goes in as given.
 
-        The slide's table is made from the rows of the long table as they come, source by source.
-        With `release` (the end of a run) the builder lets go of what it kept as the tables are
-        made, and is empty afterwards: the tables then take the memory it frees.
+        The slide's table is made from the rows of the long table as they come, and both become
+        frames PART_SOURCES sources at a time, so that only those sources' rows are held as Python
+        objects beside the frames. With `release` (the end of a run) the builder lets go of what it
+        kept as the tables are made, and is empty afterwards.
         """
+        longs: list[pd.DataFrame] = []
+        slides: list[pd.DataFrame] = []
         rows: list[tuple[Any, ...]] = []
         table: list[list[Any]] = []
         for source, quotes in self._quotes(release=release):
             rows += quotes
             if quotes:
                 table.append(_table_row(source, (quote[1:4] for quote in quotes)))
-        long = _long_frame(rows)
-        del rows
+            if len(table) == PART_SOURCES:
+                longs.append(_long_frame(rows))
+                slides.append(pd.DataFrame(table, columns=TABLE_COLUMNS))
+                rows, table = [], []
+        longs.append(_long_frame(rows))
+        slides.append(pd.DataFrame(table, columns=TABLE_COLUMNS))
+        del rows, table
         tables = {
-            "expectations": pd.DataFrame(table, columns=TABLE_COLUMNS),
-            "expectations_long": long,
+            "expectations": _joined(slides),
+            "expectations_long": _joined(longs),
             "documents": documents,
             "framing_by_source": self.framing_by_source(),
             "purpose_by_source": self.purpose_by_source(),
@@ -421,6 +430,17 @@ def _table_row(source: Any, quotes: Iterable[tuple[Any, ...]]) -> list[Any]:
     for column, quote, page in quotes:
         lines.setdefault(column, []).append(f"{quote} (p. {page})" if quote else NO_PURPOSE)
     return [source, "\n".join(lines.get("verwachting", [])), "\n".join(lines.get("waartoe", []))]
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts of a table as one frame, as if made at once: their string columns are joined
+    without a copy; should a part's column have another type than the others' (all of it missing,
+    say), the frame is made again from every row."""
+    parts = [part for part in parts if len(part)] or parts[:1]
+    if all(part.dtypes.equals(parts[0].dtypes) for part in parts):
+        return pd.concat(parts, ignore_index=True)
+    rows = [row for part in parts for row in part.itertuples(index=False, name=None)]
+    return pd.DataFrame(rows, columns=list(parts[0].columns))
 
 
 def _long_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:

@@ -322,3 +322,17 @@ def test_tables_released_at_the_end_of_a_run_are_the_same_and_leave_the_builder_
         pd.testing.assert_frame_equal(released[name], kept[name])
     pd.testing.assert_frame_equal(kept["expectations"], t.expectation_table(reference_long(passages, 2)))
     assert not builder._best and not builder._goals and not builder._framing and not builder._purpose
+
+
+@pytest.mark.parametrize("part", [1, 2])
+@pytest.mark.parametrize("missing", [False, True])
+def test_tables_made_a_few_sources_at_a_time_are_those_made_at_once(monkeypatch, part, missing):
+    passages = synthetic(600, 4)
+    if missing:  # a part whose framing column is all missing: its type differs from the others'
+        passages["framing"] = passages["framing"].where(passages["source"] != "C")
+    monkeypatch.setattr(t, "PART_SOURCES", part)
+    tables = chunked(passages, 2, 4).tables(None, pd.DataFrame(), pd.DataFrame(), release=True)
+    long = reference_long(passages, 2)
+    assert long["framing"].isna().any() == missing
+    pd.testing.assert_frame_equal(tables["expectations_long"], long)
+    pd.testing.assert_frame_equal(tables["expectations"], t.expectation_table(long))
