@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import random
 import re
+import sys
 
 import pandas as pd
 import pytest
@@ -244,3 +245,94 @@ def test_each_expectation_has_its_own_purpose_beside_it_and_goals_are_marked():
         t.NO_PURPOSE,
         "doel: Het doel is de zorg betaalbaar te houden. (p. 2)",
     ]
+
+
+def distinct(n: int, source: str) -> pd.DataFrame:
+    """`n` passages of one source, each an expectation and a goal statement with a text and a
+    purpose of its own, all of the same length: nothing can be left out for repeating another."""
+    rows = [
+        {
+            "doc_id": source,
+            "source": source,
+            "page": str(1 + i // 40),
+            "page_index": 1 + i // 40,
+            "passage_id": f"{source}:{i:06d}",
+            "char_start": i % 40 * 100,
+            "text": f"Buurtgenoten helpen elkaar in wijk {i:06d}.",
+            "expectation": True,
+            "expectation_score": 0.5 + i % 7 / 100,
+            "framing": "instrumental",
+            "purpose": f"de zorg in wijk {i:06d} betaalbaar blijft",
+            "purpose_category": CATEGORIES[0],
+            "spheres": "persoonlijk",
+            "goal_statement": True,
+        }
+        for i in range(n)
+    ]
+    return t.frame(rows, t.PASSAGE_COLUMNS)
+
+
+def state_size(builder: t.TableBuilder, source: str) -> int:
+    """Bytes of what the builder keeps of a source's passages: the candidates, their cells, and the
+    dict and list that hold them (strings shared between rows counted once)."""
+    best, goals = builder._best[source], builder._goals[source]
+    kept = [*best.values(), *goals]
+    cells = {id(cell): cell for candidate in kept for cell in candidate}
+    return (
+        sys.getsizeof(best)
+        + sys.getsizeof(goals)
+        + sum(sys.getsizeof(key) for key in best)
+        + sum(sys.getsizeof(candidate) for candidate in kept)
+        + sum(sys.getsizeof(cell) for cell in cells.values())
+    )
+
+
+@pytest.mark.parametrize("top", [1, 5])
+def test_what_is_kept_of_a_source_does_not_grow_with_its_passages(top):
+    sizes = {}
+    for n in (10 * top, 100 * top, 1000 * top):
+        builder = t.TableBuilder(top)
+        builder.add(distinct(n, "S"))
+        assert len(builder._best["S"]) == top
+        assert len(builder._goals["S"]) == 2 * top  # the first 2*top disjoint goals, see _prune_goals
+        sizes[n] = state_size(builder, "S")
+    assert len(set(sizes.values())) == 1, sizes
+
+
+def test_a_source_is_kept_as_compact_candidates_not_as_rows():
+    builder = t.TableBuilder(2)
+    sources = ["bron A", "bron B", "bron C"]
+    for source in sources:
+        builder.add(distinct(30, source))
+    kept = [c for s in sources for c in (*builder._best[s].values(), *builder._goals[s])]
+    assert kept and all(type(c) is t.Candidate for c in kept)
+    # a tuple of the cells the long table quotes or sorts by, nothing else of the passage
+    shown = set(t.LONG_COLUMNS) - {"source", "column", "quote"}
+    assert set(t.Candidate._fields) == shown | {"text", "purpose", "char_start", "n"}
+    for source in sources:  # one string object per document, not one per row
+        assert len({id(c.doc_id) for c in kept if c.doc_id == source}) == 1
+
+
+def test_tables_released_at_the_end_of_a_run_are_the_same_and_leave_the_builder_empty():
+    passages = synthetic(600, 3)
+    builder = chunked(passages, 2, 3)
+    kept = builder.tables(None, pd.DataFrame(), pd.DataFrame())
+    released = builder.tables(None, pd.DataFrame(), pd.DataFrame(), release=True)
+    for name in ("expectations", "expectations_long", "framing_by_source", "purpose_by_source", "spheres_by_framing"):
+        pd.testing.assert_frame_equal(released[name], kept[name])
+    pd.testing.assert_frame_equal(kept["expectations"], t.expectation_table(reference_long(passages, 2)))
+    assert not builder._best and not builder._goals and not builder._framing and not builder._purpose
+
+
+@pytest.mark.parametrize("part", [1, 2])
+@pytest.mark.parametrize("missing", [False, True])
+def test_tables_made_a_few_sources_at_a_time_are_those_made_at_once(monkeypatch, part, missing):
+    passages = synthetic(600, 4)
+    if missing:  # a part whose framing column is all missing: its type differs from the others'
+        passages["framing"] = passages["framing"].where(passages["source"] != "C")
+    monkeypatch.setattr(t, "PART_SOURCES", part)
+    tables = chunked(passages, 2, 4).tables(None, pd.DataFrame(), pd.DataFrame(), release=True)
+    long = reference_long(passages, 2)
+    assert long["framing"].isna().any() == missing
+    pd.testing.assert_frame_equal(tables["expectations_long"], long)
+    pd.testing.assert_frame_equal(tables["expectations"], t.expectation_table(long))

@@ -218,7 +218,7 @@ class RunWriter:
         for handle in (sink.csv, sink.excel):
             if handle is not None:
                 handle.close()
-        tables = sink.builder.tables(None, documents, errors)
+        tables = sink.builder.tables(None, documents, errors, release=True)  # the builder is done
         run.setdefault("timings", {})["tables"] = round(sink.seconds["tables"] + time.perf_counter() - start, 4)
         done = Finished(
             tables=tables,
