@@ -288,8 +288,14 @@ def _binary_rows(columns: list[list[int]], hasher: HashingVectorizer) -> Any:
     the hasher normalises."""
     indptr = np.cumsum([0, *map(len, columns)])
     indices = np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int32, count=int(indptr[-1]))
+    return _binary_matrix(indices, indptr, hasher)
+
+
+def _binary_matrix(indices: np.ndarray, indptr: np.ndarray, hasher: HashingVectorizer) -> Any:
+    """The CSR rows of `indices` and `indptr` with each column once, as 1, normalised as the
+    hasher normalises (the same matrix, column order included, as its own `transform`)."""
     x = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=hasher.dtype), indices, indptr), shape=(len(columns), hasher.n_features)
+        (np.ones(len(indices), dtype=hasher.dtype), indices, indptr), shape=(len(indptr) - 1, hasher.n_features)
     )
     x.sum_duplicates()
     x.data[:] = 1  # binary
@@ -328,12 +334,7 @@ def hash_char_ngrams(hasher: HashingVectorizer, texts: Iterable[str]) -> Any:
     ends = np.cumsum([len(passage) for passage in words])
     indptr = sizes[np.concatenate([[0], ends])]
     indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
-    x = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=hasher.dtype), indices, indptr), shape=(len(words), hasher.n_features)
-    )
-    x.sum_duplicates()
-    x.data[:] = 1  # binary
-    return normalize(x, norm=hasher.norm, copy=False) if hasher.norm is not None else x
+    return _binary_matrix(indices, indptr, hasher)
 
 
 _HASHED_WORDS: dict[tuple[int, int, int], dict[str, np.ndarray]] = {}

@@ -151,8 +151,8 @@ class PatternMatcher:
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
-            self.needed[id(pattern)] = needed_words(pattern)
-            self.compiled[id(pattern)] = tuple(map(_compiled, pattern))
+            compiled = self.compiled[id(pattern)] = tuple(map(_compiled, pattern))
+            self.needed[id(pattern)] = needed_words(compiled)
             first = pattern[0]
             values = first.get("LEMMA", first.get("LOWER"))
             table = self.by_lemma if "LEMMA" in first else self.by_lower
@@ -177,7 +177,7 @@ class PatternMatcher:
         for i, (lemma, lower) in enumerate(rows):
             candidates = self.openers.get((lemma, lower))
             if candidates is None:
-                candidates = self._openers(doc.vocab.strings[lemma], doc.vocab.strings[lower])
+                candidates = self._openers([lemma, lower], doc.vocab.strings)
                 if len(self.openers) < WORD_CACHE:
                     self.openers[lemma, lower] = candidates
             for key, pattern in candidates:
@@ -187,36 +187,21 @@ class PatternMatcher:
                     for end in _reach_rows(self.compiled[id(pattern)], 0, rows, i, doc.vocab.strings):
                         yield key, i, end
 
-    def _openers(self, lemma: str, lower: str) -> list[tuple[str, list[dict[str, Any]]]]:
-        """The patterns a token with this lemma and form can open."""
-        token = _Forms(lemma, lower)
+    def _openers(self, row: list[int], strings: Any) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The patterns a token with this (lemma, lower-case form), as string ids, can open."""
+        lemma, lower = (strings[value] for value in row)
         return [
             *self.by_lemma.get(lemma, []),
             *self.by_lower.get(lower, []),
-            *((key, p) for key, p in self.other if _fits(p[0], token)),
+            *((key, p) for key, p in self.other if _opens(self.compiled[id(p)][0], row, strings)),
         ]
 
 
-def needed_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[int], ...]:
-    """The words a pattern cannot match without, past its first: per element that names its
-    lemma or form (not a regular expression, any token or a gap), the string ids it accepts."""
-    needed = []
-    for element in pattern[1:]:
-        values = element.get("LEMMA", element.get("LOWER"))
-        if "OP" in element or values is None:
-            continue
-        if isinstance(values, str):
-            needed.append(frozenset([get_string_id(values)]))
-        elif "IN" in values:
-            needed.append(frozenset(get_string_id(v) for v in values["IN"]))
-    return tuple(needed)
-
-
-class _Forms:
-    """The two strings a pattern element reads, for testing an opener without a token."""
-
-    def __init__(self, lemma: str, lower: str) -> None:
-        self.lemma_, self.lower_ = lemma, lower
+def needed_words(pattern: tuple[_Element, ...]) -> tuple[frozenset[int], ...]:
+    """The words a compiled pattern cannot match without, past its first: per check of a token
+    that names its lemma or form (not a regular expression, any token or a gap), the string ids it
+    accepts."""
+    return tuple(ids for low, _, checks in pattern[1:] if low < 0 for _, ids, _ in checks if ids is not None)
 
 
 _Check = tuple[int, frozenset[int] | None, re.Pattern[str] | None]
@@ -268,20 +253,11 @@ def _fits_row(checks: tuple[_Check, ...], row: list[int], strings: Any) -> bool:
     return True
 
 
-def _fits(element: dict[str, Any], token: Any) -> bool:
-    if "OP" in element:  # a pattern that opens with a gap can open anywhere
-        return True
-    for attr, value in element.items():
-        text = token.lemma_ if attr == "LEMMA" else token.lower_
-        if isinstance(value, str):
-            if text != value:
-                return False
-        elif "IN" in value:
-            if text not in value["IN"]:
-                return False
-        elif not _regex(value["REGEX"]).search(text):
-            return False
-    return True
+def _opens(element: _Element, row: list[int], strings: Any) -> bool:
+    """Whether a token can open a pattern with this first element (one that opens with a gap can
+    open anywhere)."""
+    low, _, checks = element
+    return low >= 0 or _fits_row(checks, row, strings)
 
 
 _REGEXES: dict[str, re.Pattern[str]] = {}
